@@ -1,0 +1,1 @@
+"""Analyse: spaCy pipeline + Morgenlage components → actors, roles, quotes, key sentences."""

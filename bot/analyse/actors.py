@@ -1,0 +1,287 @@
+"""Actors: turn the model's entity spans into one canonical name per person, organisation or place.
+
+"Marco Rubio", "Rubio" and "US-Außenminister Rubio" are one actor "Marco Rubio"; the genitive
+"Putins" is "Putin"; "Vereinigten Staaten" and "US" are "USA". Names the model gets wrong at
+the edges (a determiner, a role word or a reporting verb inside the span) are trimmed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import collections
+import functools
+import re
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from bot.analyse.gazetteer import (
+    country_name,
+    is_role_word,
+    is_title,
+    known_country_names,
+    place_name,
+)
+from bot.analyse.types import ActorInfo, MentionInfo
+
+KNOWN_NAMES_FILE = Path(__file__).resolve().parent / "data" / "known_names.tsv"
+ACTOR_LABELS = ("PER", "ORG", "LOC")
+DETERMINERS = frozenset("der die das des dem den ein eine einer eines einem einen the a an".split())
+# Reporting verbs the model sometimes pulls into a name ("Marco Rubio Sagt").
+_VERBS_IN_NAMES = frozenset("sagt sagte sagen sagten erklärt erklärte says said".split())
+_EDGE_PUNCT = " .,;:!?\"'„“”»«‚‘’()[]{}–—-*/"
+_HYPHEN = re.compile(r"\s*-\s*")
+_SPACE = re.compile(r"\s+")
+
+
+@functools.cache
+def known_labels() -> dict[str, str]:
+    """The label the corpora give a name most often ("Moskau" → LOC)."""
+    best: dict[str, tuple[int, str]] = {}
+    for line in KNOWN_NAMES_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, label, count = line.split("\t")
+            if int(count) > best.get(name, (0, ""))[0]:
+                best[name] = (int(count), label)
+    return {name: label for name, (_count, label) in best.items()}
+
+
+@functools.cache
+def known_names() -> dict[str, int]:
+    """Names seen in the NER corpora, with how often: lets "Riads" become "Riad"."""
+    counts: dict[str, int] = dict.fromkeys(known_country_names(), 1000)
+    for line in KNOWN_NAMES_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _label, count = line.split("\t")
+            counts[name] = counts.get(name, 0) + int(count)
+    return counts
+
+
+def clean_name(text: str) -> str:
+    """White space folded, "Saudi -Arabien" → "Saudi-Arabien", edge punctuation and 's gone."""
+    text = _HYPHEN.sub("-", _SPACE.sub(" ", text)).strip(_EDGE_PUNCT)
+    for suffix in ("’s", "'s", "’", "'"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    return text.strip(_EDGE_PUNCT)
+
+
+def name_pieces(ent: Span, doc_names: frozenset[str] = frozenset()) -> list[tuple[Span, str]]:
+    """The names inside an entity span, with labels: no article, title, role or verb, and
+    glued names taken apart ("Vereinigten Staaten Marco Rubio", "Russlands Channel One",
+    "Washington Post Journalistin Jamal Khashoggi")."""
+    doc = ent.doc
+    start, end = ent.start, ent.end
+    while end - 1 > start and doc[end - 1].lower_ in _VERBS_IN_NAMES:
+        end -= 1
+    pieces: list[tuple[Span, str]] = []
+    label = ent.label_
+    while start < end:
+        role_before = False
+        while start < end - 1 and _is_name_prefix(doc[start].text):
+            role_before = role_before or is_role_word(doc[start].text)
+            start += 1
+        if role_before and 2 <= end - start <= 3 and all(t.is_title for t in doc[start:end]):
+            label = "PER"  # "US-Außenminister Antony Blinken", whatever the model said
+        split = _split_point(doc, start, end, doc_names)
+        if split is None:
+            pieces.append((doc[start:end], label))
+            break
+        is_country = country_name(doc[start:split].text) is not None
+        pieces.append((doc[start:split], "LOC" if is_country else label))
+        start = split
+        rest = doc[start:end]
+        # "Vereinigten Staaten Marco Rubio": after a country, two capitalised words are a person.
+        if is_country and 2 <= len(rest) <= 3 and all(t.is_title for t in rest):
+            label = "PER"
+    return [
+        (span, lab)
+        for i, (span, lab) in enumerate(pieces)
+        if span.text.strip(_EDGE_PUNCT) and (i == 0 or len(span) > 1 or span.text in known_names())
+    ]
+
+
+def _split_point(doc: Doc, start: int, end: int, doc_names: frozenset[str]) -> int | None:
+    for i in range(start + 1, end):
+        if is_role_word(doc[i].text):
+            return i
+    for size in (3, 2, 1):  # a country at the front: "Vereinigten Staaten | Marco Rubio"
+        if start + size < end and country_name(doc[start : start + size].text):
+            return start + size
+    for i in range(start, end - 1):  # a genitive inside: "Kyivs | Teilnahme"
+        word = doc[i].text
+        if word.endswith("s") and _ungenitive(word, doc_names) != word:
+            return i + 1
+    return None
+
+
+def _is_name_prefix(word: str) -> bool:
+    return (
+        word.lower() in DETERMINERS
+        or is_title(word)
+        or is_role_word(word)
+        or word[:1].islower()
+        or word in ("-", ",")
+    )
+
+
+def _valid(name: str) -> bool:
+    return (
+        1 < len(name) <= 80
+        and any(ch.isalpha() for ch in name)
+        and any(word[:1].isupper() for word in name.split())
+        and name.count(" ") < 6
+    )
+
+
+def _ungenitive(name: str, in_text: set[str] | frozenset[str] = frozenset()) -> str:
+    """ "Putins" → "Putin" when the text or the corpora know "Putin" (better than "Putins")."""
+    corpus = known_names()
+    for suffix in ("s", "es", "'"):
+        stem = name[: -len(suffix)]
+        if not name.endswith(suffix) or len(stem) < 3:
+            continue
+        if stem in in_text or country_name(stem) or corpus.get(stem, 0) > corpus.get(name, 0):
+            return stem
+    return name
+
+
+# Single words with these endings are common nouns the model mistook for names.
+_COMMON_NOUN = re.compile(
+    r"(?:ung|ungen|heit|keit|schaft|schaften|nis|nisse|tum|ismus|ien|ium|kartell|ieren|ität)$"
+)
+
+
+def _plausible_single(word: str) -> bool:
+    return word in known_names() or not _COMMON_NOUN.search(word)
+
+
+class _Candidate:
+    __slots__ = ("span", "name", "label", "sentence")
+
+    def __init__(self, span: Span, name: str, label: str, sentence: int) -> None:
+        self.span, self.name, self.label, self.sentence = span, name, label, sentence
+
+
+def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list, list]:
+    """(mentions, actors) for a Doc whose entities and sentences are set."""
+    sent_starts = [sent.start for sent in doc.sents]
+    boilerplate = doc._.boilerplate or frozenset()
+    candidates: list[_Candidate] = []
+    doc_names = frozenset(ent.text for ent in doc.ents)
+    for ent in doc.ents:
+        sentence = bisect.bisect_right(sent_starts, ent.start) - 1
+        if ent.label_ not in labels or sentence in boilerplate:
+            continue
+        for span, label in name_pieces(ent, doc_names):
+            name = clean_name(span.text)
+            if _valid(name) and (" " in name or _plausible_single(name)):
+                candidates.append(_Candidate(span, name, label, sentence))
+
+    # Countries first: they have fixed names whatever the model's label.
+    for c in candidates:
+        genitive_place = c.name.endswith("s") and place_name(c.name[:-1])
+        stem = c.name[:-1] if genitive_place else _ungenitive(c.name)
+        if place := country_name(c.name) or country_name(stem) or place_name(stem):
+            c.name, c.label = place, "LOC"
+    bare_persons = {c.name for c in candidates if " " not in c.name and c.label == "PER"}
+    # Full names: multi-word persons, and multi-word "organisations" whose last word the text
+    # also uses alone as a person ("Kirill Dmitriev" tagged ORG, "Dmitriev" tagged PER).
+    full_names = {
+        c.name
+        for c in candidates
+        if " " in c.name
+        and (c.label == "PER" or _ungenitive(c.name.rsplit(" ", 1)[1]) in bare_persons)
+    }
+    surnames: dict[str, set[str]] = collections.defaultdict(set)
+    for full in full_names:
+        surnames[full.rsplit(" ", 1)[1]].add(full)
+    in_text = {c.name for c in candidates} | set(surnames)
+    for c in candidates:
+        c.name = _ungenitive(c.name, in_text - {c.name})
+        # A full name's form with genitive ("Wladimir Putins") is the full name.
+        if " " in c.name:
+            head, last = c.name.rsplit(" ", 1)
+            if f"{head} {_ungenitive(last, in_text)}" in full_names:
+                c.name = f"{head} {_ungenitive(last, in_text)}"
+    # A bare surname belongs to the one full name that ends with it; two such names: keep apart.
+    bare_forms: dict[str, set[str]] = collections.defaultdict(set)
+    for c in candidates:
+        owners = surnames.get(c.name)
+        if c.name in full_names:
+            c.label = "PER"
+        elif owners and len(owners) == 1:
+            bare_forms[next(iter(owners))].add(c.name)
+            c.name = next(iter(owners))
+            c.label = "PER"
+    candidates += _missed_mentions(doc, candidates, surnames, sent_starts, boilerplate)
+    candidates.sort(key=lambda c: c.span.start)
+    return _collect(candidates, bare_forms)
+
+
+def _missed_mentions(doc, candidates, surnames, sent_starts, boilerplate) -> list[_Candidate]:
+    """Occurrences of this text's person names that the model did not tag ("Rubio sagte")."""
+    forms: dict[str, str] = {}
+    for surname, owners in surnames.items():
+        if len(owners) == 1 and len(surname) > 2:
+            forms[surname] = next(iter(owners))
+            forms[surname + "s"] = next(iter(owners))
+    tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
+    tagged.update(i for ent in doc.ents for i in range(ent.start, ent.end))
+    missed = []
+    for token in doc:
+        owner = forms.get(token.text)
+        if owner is None or token.i in tagged:
+            continue
+        sentence = bisect.bisect_right(sent_starts, token.i) - 1
+        if sentence not in boilerplate:
+            missed.append(_Candidate(doc[token.i : token.i + 1], owner, "PER", sentence))
+    return missed
+
+
+def _collect(candidates: list[_Candidate], bare_forms: dict[str, set[str]]) -> tuple[list, list]:
+    labels: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for c in candidates:
+        labels[c.name][c.label] += 1
+    for name, votes in labels.items():
+        if prior := known_labels().get(name):
+            votes[prior] += 1.5  # the corpora know "Moskau" is a place
+    actors: dict[str, ActorInfo] = {}
+    mentions = []
+    for c in candidates:
+        kind = labels[c.name].most_common(1)[0][0]
+        if " " in c.name and labels[c.name]["PER"]:
+            kind = "PER"
+        actor = actors.get(c.name)
+        if actor is None:
+            actor = actors[c.name] = ActorInfo(
+                name=c.name,
+                kind=kind,
+                first_sentence=c.sentence,
+                surnames=tuple(sorted(bare_forms.get(c.name, ()))),
+            )
+        actor.mentions += 1
+        mentions.append(
+            MentionInfo(
+                name=c.name,
+                text=c.span.text,
+                label=kind,
+                start_char=c.span.start_char,
+                end_char=c.span.end_char,
+                start=c.span.start,
+                end=c.span.end,
+                sentence=c.sentence,
+            )
+        )
+    for actor in actors.values():
+        # Many mentions, and mentions early in the text, make an actor central to the article.
+        actor.salience = round(actor.mentions * (1.0 + 2.0 / (2.0 + actor.first_sentence)), 3)
+    ranked = sorted(actors.values(), key=lambda a: (-a.salience, a.first_sentence, a.name))
+    return mentions, ranked
+
+
+@Language.component("morgenlage_actors")
+def actors_component(doc: Doc) -> Doc:
+    doc._.mentions, doc._.actors = find_actors(doc)
+    return doc

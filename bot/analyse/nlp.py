@@ -1,0 +1,63 @@
+"""The spaCy pipeline: the shipped German model (or a configured one) plus Morgenlage's
+components, registered by name and added in order. Texts go through `nlp.pipe` in batches."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+# Importing the modules registers their components and Doc attributes.
+from bot.analyse import actors, boilerplate, extensions, key_sentences, quotes, roles, sentences
+from bot.paths import shipped_model_dir
+
+log = logging.getLogger(__name__)
+
+COMPONENTS = (
+    "morgenlage_boilerplate",
+    "morgenlage_actors",
+    "morgenlage_roles",
+    "morgenlage_quotes",
+    "morgenlage_key_sentences",
+)
+_REGISTERED = (actors, boilerplate, extensions, key_sentences, quotes, roles, sentences)
+
+
+class ModelError(RuntimeError):
+    """The configured spaCy model cannot be loaded."""
+
+
+def load_model(name: str = "") -> Language:
+    """A spaCy pipeline by package name or path; empty: the shipped German model."""
+    target = name or str(shipped_model_dir())
+    try:
+        return spacy.load(target)
+    except OSError as error:
+        hint = "" if name else " (the shipped model is missing: reinstall morgenlage)"
+        raise ModelError(f"cannot load spaCy model {target!r}{hint}: {error}") from None
+
+
+def build_pipeline(nlp: Language) -> Language:
+    """Add sentence boundaries and the Morgenlage components to a loaded model."""
+    has_sentences = any(n in nlp.pipe_names for n in ("parser", "senter", "sentencizer"))
+    if not has_sentences:
+        nlp.add_pipe("sentencizer", first=True)
+        nlp.add_pipe("morgenlage_line_breaks", after="sentencizer")
+    elif "parser" in nlp.pipe_names or "senter" in nlp.pipe_names:
+        before = "senter" if "senter" in nlp.pipe_names else "parser"
+        nlp.add_pipe("morgenlage_line_breaks", before=before)
+    for name in COMPONENTS:
+        if name not in nlp.pipe_names:
+            nlp.add_pipe(name, last=True)
+    return nlp
+
+
+def load_pipeline(name: str = "") -> Language:
+    return build_pipeline(load_model(name))
+
+
+def analyse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
+    yield from nlp.pipe(texts, batch_size=batch_size)

@@ -1,0 +1,71 @@
+"""The analysis stage: every stored article not yet analysed goes through the pipeline once."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from tqdm import tqdm
+
+from bot.analyse.analyser import Analyser, NotAnalysed
+from bot.store import Store
+from bot.store.analysis import mark_skipped, save_analysis
+from bot.store.articles import pending_ids
+from bot.store.schema import Article
+
+log = logging.getLogger(__name__)
+CHUNK = 64
+
+
+@dataclass
+class AnalyseReport:
+    analysed: int = 0
+    skipped: int = 0
+
+
+def analyse_pending(
+    store: Store, analyser: Analyser, progress: bool | None = None
+) -> AnalyseReport:
+    """Analyse all new articles in chunks; one failing article is marked skipped, not retried
+    forever, and never stops the rest."""
+    report = AnalyseReport()
+    with store.session() as session:
+        total = session.scalar(select(func.count()).where(Article.status == "new")) or 0
+    if total == 0:
+        return report
+    show = sys.stderr.isatty() if progress is None else progress
+    with tqdm(total=total, desc="Analyse", unit="Artikel", disable=not show) as bar:
+        while True:
+            with store.session() as session:
+                ids = pending_ids(session, CHUNK)
+                if not ids:
+                    break
+                articles = {i: session.get(Article, i) for i in ids}
+                for article_id, result in _analyse_chunk(analyser, list(articles.values())):
+                    article = articles[article_id]
+                    if isinstance(result, NotAnalysed):
+                        mark_skipped(session, article, result.reason)
+                        report.skipped += 1
+                    else:
+                        save_analysis(session, article, result)
+                        report.analysed += 1
+                bar.update(len(ids))
+    return report
+
+
+def _analyse_chunk(analyser: Analyser, articles: list[Article]):
+    items = [(a.id, a.title, a.text) for a in articles]
+    try:
+        return list(analyser.analyse(items))
+    except Exception:
+        log.exception("analysis of a batch failed; retrying its articles one by one")
+    results = []
+    for item in items:
+        try:
+            results.extend(analyser.analyse([item]))
+        except Exception as error:
+            log.exception("analysis failed for article %s", item[0])
+            results.append((item[0], NotAnalysed(f"analysis failed: {error}")))
+    return results

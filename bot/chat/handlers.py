@@ -1,0 +1,215 @@
+"""The bot's commands: one small function each, answering a `Reply`. No transport here — the
+console and Telegram adapters call `dispatch` with the text a user typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import and_, select
+
+from bot.brief.build import build_briefing, source_of
+from bot.brief.dossier import build_dossier
+from bot.chat.reply import Button, Chat, Reply, Services, message
+from bot.i18n import t
+from bot.store.actors import find_actor, top_actors
+from bot.store.articles import articles_of_day, day_time_column
+from bot.store.readers import last_briefing_time
+from bot.store.schema import Article, Sentence
+
+MAX_ARGUMENT = 200
+SEARCH_DAYS = 14
+
+Handler = Callable[[Services, Chat, str], Reply | list[Reply]]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    handler: Handler
+    example: str
+    description: dict[str, str]  # language → one line
+    admin: bool = False
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, example: str, de: str, en: str, admin: bool = False):
+    """Register a handler as /name, with its line for /help."""
+
+    def register(handler: Handler) -> Handler:
+        COMMANDS[name] = Command(name, handler, example, {"de": de, "en": en}, admin)
+        return handler
+
+    return register
+
+
+_COMMAND = re.compile(
+    r"^/(?P<name>[A-Za-z0-9_]{1,32})(?:@(?P<bot>\w+))?(?:\s+(?P<args>.*))?$", re.S
+)
+
+
+def parse(text: str) -> tuple[str, str, str | None] | None:
+    """ "/actor@MorgenlageBot Marco Rubio" → ("actor", "Marco Rubio", "MorgenlageBot")."""
+    match = _COMMAND.match(text.strip())
+    if not match:
+        return None
+    args = " ".join((match.group("args") or "").split())
+    return match.group("name").lower(), args, match.group("bot")
+
+
+def dispatch(
+    services: Services, chat: Chat, text: str, bot_username: str | None = None
+) -> list[Reply]:
+    """Answer one message. Unknown commands and plain text get a hint, never silence."""
+    parsed = parse(text)
+    if parsed is None:
+        return [message(t(chat.language, "plain_text"))] if text.strip() else []
+    name, args, addressed = parsed
+    if addressed and bot_username and addressed.lower() != bot_username.lower():
+        return []  # "/today@OtherBot" in a group is not for us
+    entry = COMMANDS.get(name)
+    if entry is None or (entry.admin and not chat.is_admin):
+        return [message(t(chat.language, "unknown", command=f"/{name}"))]
+    if len(args) > MAX_ARGUMENT:
+        return [message(t(chat.language, "too_long", limit=MAX_ARGUMENT))]
+    replies = entry.handler(services, chat, args)
+    return replies if isinstance(replies, list) else [replies]
+
+
+# --- briefings --------------------------------------------------------------------------------
+
+
+def briefing_reply(services: Services, chat: Chat, day: dt.date) -> Reply:
+    config = services.config
+    with services.store.session() as session:
+        briefing = build_briefing(session, day, config.zone, config.briefing, chat.language)
+    buttons = [
+        [Button(t(chat.language, "briefing.more", name=line.name)[:60], f"/actor #{line.actor_id}")]
+        for line in briefing.actors[:3]
+    ]
+    return Reply("briefing", {"briefing": briefing}, buttons)
+
+
+@command("today", "/today", "die Lage von heute", "today's briefing")
+def today(services: Services, chat: Chat, args: str) -> Reply:
+    return briefing_reply(services, chat, services.today())
+
+
+@command("yesterday", "/yesterday", "die Lage von gestern", "yesterday's briefing")
+def yesterday(services: Services, chat: Chat, args: str) -> Reply:
+    return briefing_reply(services, chat, services.today() - dt.timedelta(days=1))
+
+
+@command("briefing", "/briefing 2025-02-18", "die Lage eines Tages", "the briefing of a given day")
+def briefing(services: Services, chat: Chat, args: str) -> Reply:
+    try:
+        day = dt.date.fromisoformat(args.strip())
+    except ValueError:
+        return message(t(chat.language, "date.invalid", value=args or "—"))
+    return briefing_reply(services, chat, day)
+
+
+# --- actors -----------------------------------------------------------------------------------
+
+
+def _since(services: Services, chat: Chat) -> dt.datetime:
+    """What counts as new for this reader: since their last briefing, else the last 24 hours."""
+    with services.store.session() as session:
+        last = last_briefing_time(session, chat.chat_id)
+    now = services.clock().astimezone(dt.UTC).replace(tzinfo=None)
+    return last or now - dt.timedelta(days=1)
+
+
+@command("actor", "/actor Rubio", "Dossier: Rolle, Taten, Zitate, Kontakte", "dossier of an actor")
+def actor(services: Services, chat: Chat, args: str) -> Reply:
+    lang = chat.language
+    if not args:
+        return message(t(lang, "actor.missing_name"))
+    with services.store.session() as session:
+        match = find_actor(session, args)
+        if len(match.exact) == 1:
+            now = services.clock().astimezone(dt.UTC).replace(tzinfo=None)
+            dossier = build_dossier(session, match.exact[0].id, _since(services, chat), now=now)
+            buttons = [[Button(p.name[:60], f"/actor #{p.actor_id}")] for p in dossier.partners[:3]]
+            return Reply("actor", {"dossier": dossier}, buttons)
+        choices = match.exact or match.close
+        buttons = [[Button(a.name[:60], f"/actor #{a.id}")] for a in choices]
+    if match.exact:
+        return message(t(lang, "actor.pick", query=args), buttons)
+    text = t(lang, "actor.not_found", query=args)
+    return message(f"{text} {t(lang, 'actor.close')}" if buttons else text, buttons)
+
+
+@command("actors", "/actors", "die wichtigsten Akteure von heute", "today's key actors")
+def actors(services: Services, chat: Chat, args: str) -> Reply:
+    with services.store.session() as session:
+        day = services.today()
+        ids = [a.id for a in articles_of_day(session, day, services.config.zone)]
+        found = top_actors(session, ids, services.config.briefing.actors)
+        rows = [{"name": a.name, "role": None, "id": a.id} for a in found]
+    if not rows:
+        return message(t(chat.language, "actors.none"))
+    buttons = [[Button(r["name"][:60], f"/actor #{r['id']}")] for r in rows]
+    return Reply("actors", {"actors": rows}, buttons)
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+@command("search", "/search Riad", "Meldungen der letzten Tage durchsuchen", "search recent news")
+def search(services: Services, chat: Chat, args: str) -> Reply:
+    lang = chat.language
+    words = [w for w in re.split(r"\s+", args) if len(w) > 1][:6]
+    if not words:
+        return message(t(lang, "search.missing"))
+    since = services.clock().astimezone(dt.UTC).replace(tzinfo=None) - dt.timedelta(
+        days=SEARCH_DAYS
+    )
+    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
+    condition = and_(*(Sentence.text.ilike(f"%{w}%", escape="\\") for w in escaped))
+    with services.store.session() as session:
+        rows = session.execute(
+            select(Article, Sentence.text)
+            .join(Sentence, Sentence.article_id == Article.id)
+            .where(condition, Sentence.boilerplate.is_(False), day_time_column() >= since)
+            .order_by(day_time_column().desc(), Sentence.position)
+            .limit(200)
+        ).all()
+        results, seen = [], set()
+        for article, text in rows:
+            if article.id in seen:
+                continue
+            seen.add(article.id)
+            results.append(
+                {
+                    "title": article.title,
+                    "snippet": text,
+                    "source": source_of(article),
+                    "day": article.day_time.date(),
+                }
+            )
+    if not results:
+        return message(t(lang, "search.none", query=args, days=SEARCH_DAYS))
+    return Reply("search", {"query": args, "results": results[:8]})
+
+
+# --- about ------------------------------------------------------------------------------------
+
+
+@command("help", "/help", "alle Befehle mit Beispiel", "all commands with an example")
+def help_(services: Services, chat: Chat, args: str) -> Reply:
+    commands = [
+        {"example": c.example, "description": c.description.get(chat.language, c.description["de"])}
+        for c in COMMANDS.values()
+        if not c.admin or chat.is_admin
+    ]
+    return Reply("help", {"commands": commands})
+
+
+@command("start", "/start", "Begrüßung und Anmeldung", "welcome and subscription")
+def start(services: Services, chat: Chat, args: str) -> list[Reply]:
+    return [message(t(chat.language, "start")), help_(services, chat, "")]

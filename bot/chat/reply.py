@@ -1,0 +1,61 @@
+"""What a command answers, independent of the transport (Telegram or console)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.brief.render import render
+from bot.config import Config
+from bot.store import Store
+
+MAX_BUTTON_DATA = 64  # Telegram's limit for callback data, in bytes
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    command: str  # what pressing it runs, e.g. "/actor #12"
+
+    def __post_init__(self) -> None:
+        if len(self.command.encode("utf-8")) > MAX_BUTTON_DATA:
+            raise ValueError(f"button command longer than {MAX_BUTTON_DATA} bytes")
+
+
+@dataclass
+class Reply:
+    view: str  # template name: "briefing", "actor", "message", …
+    context: dict = field(default_factory=dict)
+    buttons: list[list[Button]] = field(default_factory=list)
+
+    def render(self, fmt: str, language: str, user_dir: str = "") -> str:
+        return render(self.view, fmt, user_dir, lang=language, **self.context)
+
+
+def message(text: str, buttons: list[list[Button]] | None = None) -> Reply:
+    return Reply("message", {"text": text}, buttons or [])
+
+
+@dataclass
+class Chat:
+    """Who is asking: the chat and its settings."""
+
+    chat_id: int
+    language: str = "de"
+    user_id: int | None = None
+    chat_type: str = "private"
+    username: str | None = None
+    is_admin: bool = False
+
+
+@dataclass
+class Services:
+    """What handlers work with."""
+
+    store: Store
+    config: Config
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+
+    def today(self) -> dt.date:
+        return self.clock().astimezone(self.config.zone).date()

@@ -1,0 +1,179 @@
+"""The `morgenlage` command: parse arguments, call the stages. Nothing else lives here."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from bot.config import Config, ConfigError, load_config
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="morgenlage", description="The day's news as a short, trustworthy briefing."
+    )
+    parser.add_argument("--config", metavar="PATH", help="TOML config (or $MORGENLAGE_CONFIG)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    collect = sub.add_parser("collect", help="ingest and analyse new articles")
+    collect.add_argument("paths", nargs="*", type=Path, help="extra files or folders")
+
+    brief = sub.add_parser("brief", help="print a day's briefing")
+    brief.add_argument("--date", type=_date, help="YYYY-MM-DD (default: the newest day)")
+    brief.add_argument("--format", choices=("telegram", "text"), default="text")
+
+    actor = sub.add_parser("actor", help="print an actor's dossier")
+    actor.add_argument("name", nargs="+")
+    actor.add_argument("--format", choices=("telegram", "text"), default="text")
+
+    analyse = sub.add_parser("analyse", help="analyse files without storing them")
+    analyse.add_argument("paths", nargs="+", type=Path)
+    analyse.add_argument("--json", action="store_true", help="print JSON (the default output)")
+
+    sub.add_parser("chat", help="the local console: type the bot's commands")
+    sub.add_parser("run", help="collect, then run the bot (the console without a token)")
+    return parser
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        config = load_config(args.config)
+        return COMMANDS[args.command](config, args)
+    except ConfigError as error:
+        print(f"morgenlage: config error: {error}", file=sys.stderr)
+        return 2
+    except (RuntimeError, OSError) as error:  # StoreError, ModelError, unreadable files
+        print(f"morgenlage: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `morgenlage brief | head`: the reader has seen enough
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python's exit flush quiet
+        return 0
+
+
+def _services(config: Config):
+    from bot.chat.reply import Services
+    from bot.store import open_store
+
+    return Services(open_store(config.store.resolved_url()), config)
+
+
+def cmd_collect(config: Config, args) -> int:
+    from bot.jobs import collect
+
+    services = _services(config)
+    report = collect(services.store, config, extra_paths=args.paths)
+    print(report.summary())
+    return 0
+
+
+def cmd_brief(config: Config, args) -> int:
+    from bot.chat.handlers import briefing_reply
+    from bot.chat.reply import Chat
+    from bot.store.articles import latest_day
+
+    services = _services(config)
+    day = args.date
+    if day is None:
+        with services.store.session() as session:
+            day = latest_day(session, config.zone) or services.today()
+    reply = briefing_reply(services, Chat(chat_id=0, language=config.briefing.language), day)
+    print(reply.render(args.format, config.briefing.language, config.briefing.templates))
+    return 0
+
+
+def cmd_actor(config: Config, args) -> int:
+    from bot.chat.handlers import actor
+    from bot.chat.reply import Chat
+
+    services = _services(config)
+    chat = Chat(chat_id=0, language=config.briefing.language)
+    reply = actor(services, chat, " ".join(args.name))
+    print(reply.render(args.format, config.briefing.language, config.briefing.templates))
+    for row in reply.buttons:
+        for button in row:
+            print(f"  → {button.label}  ({button.command})")
+    return 0
+
+
+def cmd_analyse(config: Config, args) -> int:
+    from bot.analyse.analyser import Analyser, NotAnalysed
+    from bot.collect.files import read_path
+    from bot.collect.types import Skipped
+
+    analyser = Analyser(config.analysis)
+    output = []
+    for path in args.paths:
+        for item in read_path(path):
+            if isinstance(item, Skipped):
+                output.append(
+                    {"path": item.where, "error": item.reason, "actors": [], "quotes": []}
+                )
+                continue
+            [(_key, result)] = analyser.analyse([(None, item.title, item.text)])
+            where = item.url.removeprefix("file://") if item.url.startswith("file:") else item.url
+            if isinstance(result, NotAnalysed):
+                output.append({"path": where, "error": result.reason, "actors": [], "quotes": []})
+            else:
+                output.append({"path": where, "title": item.title, **result.to_json()})
+    json.dump(output, sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0
+
+
+def cmd_chat(config: Config, args) -> int:
+    from bot.chat.console import run_console
+
+    return run_console(_services(config))
+
+
+def cmd_run(config: Config, args) -> int:
+    from bot.chat.console import run_console
+    from bot.jobs import collect
+
+    services = _services(config)
+    print(collect(services.store, config).summary(), file=sys.stderr)
+    if config.telegram.token:
+        from bot.chat.telegram import run_bot
+
+        return run_bot(services)
+    print("Kein Telegram-Token gesetzt: lokale Konsole.", file=sys.stderr)
+    from bot.chat.console import CONSOLE_CHAT_ID, show
+    from bot.chat.handlers import dispatch
+    from bot.chat.reply import Chat
+
+    chat = Chat(chat_id=CONSOLE_CHAT_ID, language=config.briefing.language, is_admin=True)
+    for reply in dispatch(services, chat, "/today"):
+        show(reply, chat, services, sys.stdout)
+    return run_console(services)
+
+
+COMMANDS = {
+    "collect": cmd_collect,
+    "brief": cmd_brief,
+    "actor": cmd_actor,
+    "analyse": cmd_analyse,
+    "chat": cmd_chat,
+    "run": cmd_run,
+}

@@ -1,0 +1,177 @@
+"""Configuration: one typed `Config`, loaded from TOML and the environment.
+
+Every setting has a default, so Morgenlage runs without any file. A wrong key, type or value
+raises `ConfigError` whose message names the key — the CLI prints it as one line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+
+from bot.paths import shipped_seeds_dir
+
+CONFIG_ENV = "MORGENLAGE_CONFIG"
+TOKEN_ENV = "MORGENLAGE_TELEGRAM_TOKEN"
+STORE_URL_ENV = "MORGENLAGE_STORE_URL"
+
+
+class ConfigError(ValueError):
+    """A setting is wrong; the message names it."""
+
+
+def default_store_url() -> str:
+    data_dir = Path(platformdirs.user_data_dir("morgenlage", appauthor=False))
+    return f"sqlite:///{data_dir / 'morgenlage.sqlite'}"
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    url: str = ""  # empty: SQLite in the per-user data directory
+
+    def resolved_url(self) -> str:
+        return self.url or default_store_url()
+
+
+@dataclass(frozen=True)
+class SourcesConfig:
+    paths: tuple[str, ...] = ()  # empty: the shipped seeds/
+    feeds: tuple[str, ...] = ()
+
+    def resolved_paths(self) -> tuple[Path, ...]:
+        return tuple(Path(p).expanduser() for p in self.paths) or (shipped_seeds_dir(),)
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    model: str = ""  # empty: the shipped German pipeline
+    english_model: str = ""  # e.g. "en_core_web_sm" where installed
+    batch_size: int = 16
+    max_chars: int = 100_000  # longer article texts are cut, with a logged note
+
+
+@dataclass(frozen=True)
+class BriefingConfig:
+    language: str = "de"
+    timezone: str = "Europe/Berlin"
+    developments: int = 5
+    sentences_per_development: int = 3
+    actors: int = 8
+    templates: str = ""  # a folder whose files override shipped templates by name
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    token: str = dataclasses.field(default="", repr=False)
+    base_url: str = ""  # e.g. http://127.0.0.1:8081/bot for a self-hosted Bot API server
+    admins: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    store: StoreConfig = field(default_factory=StoreConfig)
+    sources: SourcesConfig = field(default_factory=SourcesConfig)
+    analysis: AnalysisConfig = field(default_factory=AnalysisConfig)
+    briefing: BriefingConfig = field(default_factory=BriefingConfig)
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.briefing.timezone)
+
+
+def _check_value(key: str, value: object, annotation: object) -> object:
+    origin = typing.get_origin(annotation)
+    if origin is tuple:
+        (item_type, _ellipsis) = typing.get_args(annotation)
+        if not isinstance(value, list):
+            raise ConfigError(f"{key}: expected a list, got {type(value).__name__}")
+        return tuple(_check_value(f"{key}[{i}]", v, item_type) for i, v in enumerate(value))
+    if annotation is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(f"{key}: expected a whole number, got {value!r}")
+    if annotation is str and not isinstance(value, str):
+        raise ConfigError(f"{key}: expected a string, got {value!r}")
+    return value
+
+
+def _section(cls: type, name: str, raw: object) -> object:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"[{name}]: expected a table, got {type(raw).__name__}")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name for f in dataclasses.fields(cls)}
+    values = {}
+    for key, value in raw.items():
+        if key not in fields:
+            known = ", ".join(sorted(fields))
+            raise ConfigError(f"{name}.{key}: unknown setting (known: {known})")
+        values[key] = _check_value(f"{name}.{key}", value, hints[key])
+    return cls(**values)
+
+
+def _validate(config: Config) -> None:
+    b = config.briefing
+    if b.language not in ("de", "en"):
+        raise ConfigError(f"briefing.language: expected 'de' or 'en', got {b.language!r}")
+    try:
+        ZoneInfo(b.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"briefing.timezone: unknown time zone {b.timezone!r}") from None
+    for key in ("developments", "sentences_per_development", "actors"):
+        if not 1 <= getattr(b, key) <= 50:
+            raise ConfigError(f"briefing.{key}: expected 1 to 50, got {getattr(b, key)}")
+    if config.analysis.batch_size < 1:
+        raise ConfigError("analysis.batch_size: expected at least 1")
+    if config.analysis.max_chars < 1000:
+        raise ConfigError("analysis.max_chars: expected at least 1000")
+    url = config.telegram.base_url
+    if url and not url.startswith(("http://", "https://")):
+        raise ConfigError(f"telegram.base_url: expected an http(s) URL, got {url!r}")
+
+
+def parse_config(raw: dict) -> Config:
+    """Build a Config from a parsed TOML document (raises ConfigError)."""
+    sections = {f.name: f for f in dataclasses.fields(Config)}
+    values = {}
+    for name, raw_section in raw.items():
+        if name not in sections:
+            raise ConfigError(f"[{name}]: unknown section (known: {', '.join(sections)})")
+        section_type = typing.get_type_hints(Config)[name]
+        values[name] = _section(section_type, name, raw_section)
+    config = Config(**values)
+    _validate(config)
+    return config
+
+
+def _apply_environment(config: Config, environ: typing.Mapping[str, str]) -> Config:
+    if token := environ.get(TOKEN_ENV):
+        telegram = dataclasses.replace(config.telegram, token=token.strip())
+        config = dataclasses.replace(config, telegram=telegram)
+    if url := environ.get(STORE_URL_ENV):
+        config = dataclasses.replace(config, store=dataclasses.replace(config.store, url=url))
+    return config
+
+
+def load_config(
+    path: str | os.PathLike | None = None, environ: typing.Mapping[str, str] | None = None
+) -> Config:
+    """Load the config from `path`, else $MORGENLAGE_CONFIG, else the defaults."""
+    environ = os.environ if environ is None else environ
+    path = path or environ.get(CONFIG_ENV) or None
+    raw: dict = {}
+    if path is not None:
+        try:
+            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file not found: {path}") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"{path}: not UTF-8 text") from None
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    return _apply_environment(parse_config(raw), environ)

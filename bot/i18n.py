@@ -1,0 +1,95 @@
+"""Texts the bot says, in German and English, and dates in the reader's language (Babel)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date, format_datetime
+
+LANGUAGES = ("de", "en")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "de": {
+        "briefing.title": "Morgenlage",
+        "briefing.developments": "Die wichtigsten Entwicklungen",
+        "briefing.actors": "Wer hat was getan oder gesagt",
+        "briefing.empty": "Für {day} liegen noch keine Meldungen vor.",
+        "briefing.source": "Quelle",
+        "briefing.articles": "{count} Artikel ausgewertet",
+        "briefing.said": "sagte",
+        "briefing.more": "Mehr zu {name}",
+        "actor.role": "Rolle",
+        "actor.did": "Was {name} getan hat",
+        "actor.said": "Was {name} gesagt hat",
+        "actor.partners": "Im Austausch mit",
+        "actor.new": "Neu seit Ihrer letzten Lage",
+        "actor.nothing_new": "Seit Ihrer letzten Lage nichts Neues.",
+        "actor.articles": "in {count} Artikeln erwähnt",
+        "actor.missing_name": "Bitte einen Namen angeben, z. B. /actor Rubio",
+        "actor.not_found": "Zu „{query}“ kenne ich niemanden.",
+        "actor.close": "Meinten Sie:",
+        "actor.pick": "Mehrere Treffer für „{query}“ — bitte wählen:",
+        "actors.title": "Die wichtigsten Akteure",
+        "actors.none": "Heute gibt es noch keine Akteure.",
+        "search.missing": "Bitte Suchwörter angeben, z. B. /search Riad",
+        "search.none": "Keine Treffer für „{query}“ in den letzten {days} Tagen.",
+        "search.title": "Treffer für „{query}“",
+        "date.invalid": "Das Datum verstehe ich nicht: „{value}“. Bitte so: /briefing 2025-02-18",
+        "unknown": "Den Befehl {command} kenne ich nicht. /help zeigt alle Befehle.",
+        "plain_text": "Ich antworte auf Befehle — zum Beispiel /today oder /actor Rubio. "
+        "/help zeigt alle.",
+        "too_long": "Das ist zu lang — bitte höchstens {limit} Zeichen.",
+        "start": "Willkommen bei der Morgenlage! Ich schicke Ihnen jeden Morgen eine kurze, "
+        "verlässliche Lage der Nachrichten: was passiert ist, wer was gesagt hat, was neu ist.",
+        "help.title": "Befehle",
+    },
+    "en": {
+        "briefing.title": "Morning Briefing",
+        "briefing.developments": "Top developments",
+        "briefing.actors": "Who did or said what",
+        "briefing.empty": "No news for {day} yet.",
+        "briefing.source": "Source",
+        "briefing.articles": "{count} articles analysed",
+        "briefing.said": "said",
+        "briefing.more": "More on {name}",
+        "actor.role": "Role",
+        "actor.did": "What {name} did",
+        "actor.said": "What {name} said",
+        "actor.partners": "Dealt with",
+        "actor.new": "New since your last briefing",
+        "actor.nothing_new": "Nothing new since your last briefing.",
+        "actor.articles": "mentioned in {count} articles",
+        "actor.missing_name": "Please give a name, e.g. /actor Rubio",
+        "actor.not_found": "I know nobody called “{query}”.",
+        "actor.close": "Did you mean:",
+        "actor.pick": "Several matches for “{query}” — please pick one:",
+        "actors.title": "Key actors",
+        "actors.none": "No actors today yet.",
+        "search.missing": "Please give search words, e.g. /search Riyadh",
+        "search.none": "Nothing found for “{query}” in the last {days} days.",
+        "search.title": "Results for “{query}”",
+        "date.invalid": "I can't read the date “{value}”. Please write: /briefing 2025-02-18",
+        "unknown": "I don't know the command {command}. /help lists them all.",
+        "plain_text": "I answer commands — for example /today or /actor Rubio. /help lists all.",
+        "too_long": "That is too long — at most {limit} characters, please.",
+        "start": "Welcome to Morgenlage! Every morning I send you a short, trustworthy briefing "
+        "of the news: what happened, who said what, what is new.",
+        "help.title": "Commands",
+    },
+}
+
+
+def t(language: str, key: str, **values: object) -> str:
+    """The message `key` in `language` (German when unknown), with values filled in."""
+    catalogue = MESSAGES.get(language, MESSAGES["de"])
+    text = catalogue.get(key) or MESSAGES["de"][key]
+    return text.format(**values) if values else text
+
+
+def long_date(day: dt.date, language: str) -> str:
+    """ "Freitag, 27. November 2026" / "Friday, November 27, 2026"."""
+    return format_date(day, format="full", locale=language)
+
+
+def short_datetime(moment: dt.datetime, language: str) -> str:
+    return format_datetime(moment, format="short", locale=language)

@@ -1,0 +1,205 @@
+"""The store's tables, as SQLAlchemy 2 ORM models. Portable SQL only: SQLite and PostgreSQL.
+
+Changing a table means adding an Alembic migration in `bot/store/migrations/versions/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints keep migrations identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC: every timestamp in the store is UTC without tzinfo."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Source(Base):
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # files | feed | page
+    location: Mapped[str] = mapped_column(String(2000), unique=True)  # folder path or URL
+    title: Mapped[str | None] = mapped_column(String(500))
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    last_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)  # canonical URL or file URI
+    title: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    author: Mapped[str | None] = mapped_column(String(300))
+    outlet: Mapped[str | None] = mapped_column(String(300))  # the publisher's name, if known
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # new → analysed | skipped (skip_reason says why)
+    status: Mapped[str] = mapped_column(String(16), default="new", index=True)
+    skip_reason: Mapped[str | None] = mapped_column(String(300))
+    analysed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    source: Mapped[Source | None] = relationship()
+
+    @property
+    def day_time(self) -> dt.datetime:
+        """The time that places an article on a day: published, else ingested."""
+        return self.published_at or self.ingested_at
+
+
+class Actor(Base):
+    """A person, organisation or place: one row per real-world actor across all articles."""
+
+    __tablename__ = "actors"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(8))  # PER | ORG | LOC
+    first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ArticleActor(Base):
+    __tablename__ = "article_actors"
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), primary_key=True, index=True)
+    role: Mapped[str | None] = mapped_column(String(300))
+    mentions: Mapped[int] = mapped_column(Integer, default=1)
+    salience: Mapped[float] = mapped_column(Float, default=0.0)
+
+    actor: Mapped[Actor] = relationship()
+    article: Mapped[Article] = relationship()
+
+
+class Mention(Base):
+    __tablename__ = "mentions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), index=True)
+    text: Mapped[str] = mapped_column(String(300))
+    label: Mapped[str] = mapped_column(String(8))
+    start_char: Mapped[int] = mapped_column(Integer)
+    end_char: Mapped[int] = mapped_column(Integer)
+    sentence: Mapped[int] = mapped_column(Integer)
+
+
+class Quote(Base):
+    __tablename__ = "quotes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    cue: Mapped[str | None] = mapped_column(String(100))
+    start_char: Mapped[int] = mapped_column(Integer)
+    sentence: Mapped[int] = mapped_column(Integer)
+
+    speaker: Mapped[Actor | None] = relationship()
+    article: Mapped[Article] = relationship()
+
+
+class Sentence(Base):
+    """Every sentence of an analysed article; key sentences carry their rank."""
+
+    __tablename__ = "sentences"
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    boilerplate: Mapped[bool] = mapped_column(Boolean, default=False)
+    key_rank: Mapped[int | None] = mapped_column(Integer)  # 0 = the article's best sentence
+    score: Mapped[float | None] = mapped_column(Float)
+
+
+class Briefing(Base):
+    """What a day's briefing contained, so later briefings can say what is new."""
+
+    __tablename__ = "briefings"
+    __table_args__ = (UniqueConstraint("day", "language", name="uq_briefings_day_language"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    article_ids: Mapped[list] = mapped_column(JSON, default=list)
+    actor_ids: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class Subscriber(Base):
+    __tablename__ = "subscribers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_type: Mapped[str] = mapped_column(String(16), default="private")
+    language: Mapped[str] = mapped_column(String(8), default="de")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Berlin")
+    delivery_time: Mapped[str] = mapped_column(String(5), default="07:00")  # HH:MM local
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    subscribed: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_briefing_day: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Delivery(Base):
+    """One briefing for one subscriber for one day: written before sending, completed after."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("subscriber_id", "day", name="uq_deliveries_subscriber_day"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    error: Mapped[str | None] = mapped_column(String(500))
+
+
+class Follow(Base):
+    __tablename__ = "follows"
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True
+    )
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

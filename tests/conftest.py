@@ -1,0 +1,65 @@
+"""Shared fixtures: real SQLite files, the real shipped spaCy pipeline, the real seed."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.analyse.analyser import Analyser
+from bot.chat.reply import Chat, Services
+from bot.config import Config, SourcesConfig
+from bot.jobs import collect
+from bot.store import open_store
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+SEED = SEEDS / "000_8a7f6afeb7be2cf0.txt"
+SHARED = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def analyser() -> Analyser:
+    """One loaded pipeline for the whole run (loading takes a second)."""
+    return Analyser()
+
+
+def make_config(tmp_path: Path, **sections) -> Config:
+    config = Config(sources=SourcesConfig(paths=(str(SEEDS),)))
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    config = dataclasses.replace(config, store=dataclasses.replace(config.store, url=url))
+    return dataclasses.replace(config, **sections)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return make_config(tmp_path)
+
+
+@pytest.fixture
+def store(config: Config):
+    store = open_store(config.store.url)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory, analyser):
+    """A store with the seed collected and analysed, shared by read-only tests."""
+    tmp_path = tmp_path_factory.mktemp("seeded")
+    config = make_config(tmp_path)
+    store = open_store(config.store.url)
+    collect(store, config, analyser=analyser)
+    yield Services(store, config)
+    store.close()
+
+
+@pytest.fixture
+def chat() -> Chat:
+    return Chat(chat_id=42, language="de")
+
+
+def utc(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=dt.UTC)

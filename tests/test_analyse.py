@@ -1,0 +1,151 @@
+"""Analysis with the real shipped model on the real seed: the seed's gold."""
+
+import pytest
+
+from bot.analyse.actors import clean_name
+from bot.analyse.analyser import analysis_text
+from bot.analyse.boilerplate import is_boilerplate
+from bot.analyse.gazetteer import country_name, is_role_word
+from bot.analyse.language import detect_language
+from bot.analyse.types import ArticleAnalysis
+from bot.collect.files import read_path
+from tests.conftest import SEED
+
+
+@pytest.fixture(scope="module")
+def seed(analyser) -> ArticleAnalysis:
+    [item] = list(read_path(SEED))
+    [(_key, result)] = analyser.analyse([(None, item.title, item.text)])
+    return result
+
+
+def actor(seed, name):
+    found = [a for a in seed.actors if a.name == name]
+    assert found, f"{name} not among {[a.name for a in seed.actors]}"
+    return found[0]
+
+
+def test_pipeline_is_data(analyser):
+    nlp = analyser.pipeline("de")
+    assert nlp.pipe_names[-5:] == [
+        "morgenlage_boilerplate",
+        "morgenlage_actors",
+        "morgenlage_roles",
+        "morgenlage_quotes",
+        "morgenlage_key_sentences",
+    ]
+    assert "ner" in nlp.pipe_names and nlp.meta["name"] == "morgenlage_de"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Marco Rubio",
+        "Sergey Lavrov",
+        "Donald Trump",
+        "Wladimir Putin",
+        "Dmitry Peskov",
+        "Tammy Bruce",
+        "Emmanuel Macron",
+        "Kirill Dmitriev",
+        "Yuri Ushakov",
+    ],
+)
+def test_people_have_full_canonical_names(seed, name):
+    assert actor(seed, name).kind == "PER"
+
+
+def test_surname_and_genitive_merge_into_one_actor(seed):
+    names = {a.name for a in seed.actors}
+    assert not names & {"Rubio", "Putins", "Trumps", "Lavrov", "Peskov", "Dmitriev"}
+    assert actor(seed, "Marco Rubio").mentions >= 4
+
+
+def test_countries_are_normalised(seed):
+    names = {a.name for a in seed.actors}
+    assert {"USA", "Russland", "Ukraine"} <= names
+    assert not names & {"Vereinigten Staaten", "Russlands", "Vereinigte Staaten"}
+
+
+def test_roles(seed):
+    assert actor(seed, "Marco Rubio").role == "Außenminister der Vereinigten Staaten"
+    assert actor(seed, "Sergey Lavrov").role == "russische Außenminister"
+    assert actor(seed, "Dmitry Peskov").role == "Sprecher von Kreml"
+    assert actor(seed, "Tammy Bruce").role == "Sprecherin des US-Außenministeriums"
+    assert "Leiter" in actor(seed, "Kirill Dmitriev").role
+
+
+def speaker_of(seed, start):
+    found = [q for q in seed.quotes if q.text.startswith(start)]
+    assert found, f"no quote starting {start!r}"
+    return found[0].speaker
+
+
+def test_quote_speakers(seed):
+    assert speaker_of(seed, "Wir müssen lebendige diplomatische Missionen") == "Marco Rubio"
+    assert speaker_of(seed, "die gesamte Bandbreite") == "Dmitry Peskov"
+    assert speaker_of(seed, "Wir suchen einen starken") == "Emmanuel Macron"
+    assert speaker_of(seed, "Gute US-Russland-Beziehungen") == "Kirill Dmitriev"
+
+
+def test_quote_without_a_clear_speaker_keeps_none(seed):
+    assert speaker_of(seed, "die Interessen des anderen") is None
+
+
+def test_boilerplate_never_reaches_results(seed):
+    assert any("Holen Sie sich" in s for s in seed.to_json()["boilerplate"])
+    for sentence in seed.key_sentences:
+        assert "Holen Sie sich" not in sentence.text and "Posteingang" not in sentence.text
+
+
+def test_key_sentences_are_whole_sentences(seed):
+    assert 3 <= len(seed.key_sentences) <= 5
+    for sentence in seed.key_sentences:
+        assert sentence.text[-1] in '.!?“"'
+
+
+def test_json_shape(seed):
+    data = seed.to_json()
+    assert set(data["actors"][0]) == {"name", "type", "role", "mentions"}
+    assert set(data["quotes"][0]) == {"speaker", "text", "cue"}
+
+
+def test_only_boilerplate_article(analyser):
+    text = (
+        "Holen Sie sich tägliche nationale Nachrichten\nHolen Sie sich die wichtigsten "
+        "Nachrichten des Tages, die einmal am Tag in Ihren Posteingang geliefert werden.\n"
+        "Jetzt kostenlos abonnieren!"
+    )
+    [(_k, result)] = analyser.analyse([(None, "Newsletter", text)])
+    assert result.actors == [] and result.key_sentences == [] and result.quotes == []
+
+
+def test_huge_and_odd_texts_do_not_crash(analyser):
+    huge = ("Bundeskanzler Olaf Scholz sagte in Berlin, die Lage sei ernst. " * 5000).strip()
+    odd = '„“ »« "" ‚‘ 🙂🙂 <b>&amp; \u202e\u200b „unclosed quote und Kreml-Sprecher'
+    results = dict(analyser.analyse([(1, "Huge", huge), (2, "Odd", odd), (3, "", "")]))
+    assert {"Olaf Scholz", "Berlin"} <= {a.name for a in results[1].actors}
+    assert len(results[1].sentences) < 5000  # cut at analysis.max_chars, not read whole
+    assert results[2].quotes == []
+    assert results[3].actors == []
+
+
+def test_text_helpers():
+    assert clean_name("Saudi -Arabien") == "Saudi-Arabien"
+    assert country_name("Vereinigten Staaten") == "USA" and country_name("US") == "USA"
+    assert is_role_word("Kreml-Sprecherin") and not is_role_word("Außenministeriums")
+    assert is_boilerplate("Jetzt hier kostenlos abonnieren") and not is_boilerplate("Er sagte.")
+    assert (
+        detect_language(
+            "Die Regierung hat am Dienstag in Berlin einen Plan vorgelegt, der die Steuern senkt."
+        )
+        == "de"
+    )
+    assert (
+        detect_language(
+            "The government said on Tuesday that it would cut taxes for the people of the country."
+        )
+        == "en"
+    )
+    text = analysis_text("Titel", "US -Präsident Trump sagte etwas.", 100_000)
+    assert text.startswith("Titel\n\n") and "US-Präsident" in text

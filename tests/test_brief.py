@@ -1,0 +1,90 @@
+"""Briefing: built from the store, rendered in German, split and escaped for Telegram."""
+
+import datetime as dt
+import re
+
+from bot.brief.build import build_briefing
+from bot.brief.render import environment, render, split_message
+from bot.chat.handlers import briefing_reply
+from bot.chat.reply import Chat
+from bot.store.articles import latest_day
+from tests.botapi.telegram_html import parse_html
+
+
+def seeded_day(services):
+    with services.store.session() as session:
+        return latest_day(session, services.config.zone)
+
+
+def test_seed_briefing_top_development_and_actors(seeded):
+    day = seeded_day(seeded)
+    config = seeded.config
+    with seeded.store.session() as session:
+        briefing = build_briefing(session, day, config.zone, config.briefing, "de")
+    top = briefing.developments[0]
+    assert "Rubio" in top.title
+    assert {"Marco Rubio", "Sergey Lavrov"} <= {a.name for a in briefing.actors}
+    rubio = next(a for a in briefing.actors if a.name == "Marco Rubio")
+    assert rubio.role == "Außenminister der Vereinigten Staaten"
+    assert rubio.said.text.startswith("Wir müssen lebendige diplomatische Missionen")
+
+
+def test_text_briefing_is_german_and_clean(seeded):
+    day = seeded_day(seeded)
+    text = briefing_reply(seeded, Chat(1), day).render("text", "de")
+    weekday = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
+    assert weekday[day.weekday()] in text
+    assert "Riad" in text or "Saudi-Arabien" in text or "Rubio" in text
+    assert "Holen Sie sich" not in text and "Posteingang" not in text
+
+
+def test_telegram_briefing_is_valid_telegram_html(seeded):
+    reply = briefing_reply(seeded, Chat(1), seeded_day(seeded))
+    html = reply.render("telegram", "de")
+    for part in split_message(html):
+        assert len(part) <= 4096
+        parse_html(part)  # raises like Telegram on a tag it would refuse
+    assert reply.buttons and reply.buttons[0][0].command.startswith("/actor #")
+
+
+def test_empty_day(seeded):
+    text = briefing_reply(seeded, Chat(1), dt.date(2001, 1, 1)).render("text", "de")
+    assert "noch keine Meldungen" in text
+
+
+def test_english_briefing(seeded):
+    text = briefing_reply(seeded, Chat(1, language="en"), seeded_day(seeded)).render("text", "en")
+    assert "Top developments" in text
+
+
+def test_article_text_is_escaped_once():
+    html = render("message", "telegram", text="<b>x</b> & „y“ &amp;")
+    assert html == "&lt;b&gt;x&lt;/b&gt; &amp; „y“ &amp;amp;"
+    assert render("message", "text", text="<b>x</b> &") == "<b>x</b> &"
+
+
+def test_user_templates_override_file_by_file(tmp_path):
+    (tmp_path / "message.txt.j2").write_text("EIGEN: {{ text }}", encoding="utf-8")
+    environment.cache_clear()
+    assert render("message", "text", str(tmp_path), text="hallo") == "EIGEN: hallo"
+    # Files the user did not override still come from the shipped folder.
+    assert render("message", "telegram", str(tmp_path), text="<x>") == "&lt;x&gt;"
+
+
+def test_split_at_paragraphs():
+    paragraphs = [f"<b>Absatz {i}</b>\n" + "Wort " * 150 for i in range(40)]
+    parts = split_message("\n\n".join(paragraphs))
+    assert len(parts) > 1
+    for part in parts:
+        assert len(part) <= 4096 and part.count("<b>") == part.count("</b>")
+        assert part.startswith("<b>Absatz")
+
+
+def test_split_inside_a_huge_paragraph_keeps_tags_balanced():
+    html = "<b>" + "lang &amp; breit " * 1000 + "</b>\n<i>" + "x" * 5000 + "</i>"
+    parts = split_message(html)
+    assert all(len(p) <= 4096 for p in parts)
+    for part in parts:
+        parse_html(part)
+        assert not re.search(r"&[a-z]*$", part)
+    assert "".join(re.sub(r"</?[bi]>", "", p) for p in parts).replace(" ", "").count("lang") == 1000

@@ -1,0 +1,80 @@
+"""The commands, through the same dispatch the console and Telegram use."""
+
+import io
+
+import pytest
+
+from bot.chat.console import run_console
+from bot.chat.handlers import COMMANDS, dispatch, parse
+from bot.chat.reply import Button
+
+
+def texts(services, chat, line, fmt="text"):
+    return [r.render(fmt, chat.language) for r in dispatch(services, chat, line)]
+
+
+def test_parse_commands():
+    assert parse("/actor@MorgenlageBot  Marco   Rubio") == ("actor", "Marco Rubio", "MorgenlageBot")
+    assert parse("/TODAY") == ("today", "", None)
+    assert parse("hallo") is None
+
+
+@pytest.mark.parametrize("query", ["Rubio", "rubio", "Rubios", "Marco Rubio", "RUBIO", "Rubo"])
+def test_actor_fuzzy(seeded, chat, query):
+    [text] = texts(seeded, chat, f"/actor {query}")
+    assert text.startswith("Marco Rubio — Außenminister der Vereinigten Staaten")
+    assert "Wir müssen lebendige diplomatische Missionen" in text
+    assert "Sergey Lavrov" in text  # who he dealt with
+
+
+def test_actor_unknown_suggests_or_explains(seeded, chat):
+    [text] = texts(seeded, chat, "/actor Napoleon Bonaparte")
+    assert "kenne ich niemanden" in text
+    [reply] = dispatch(seeded, chat, "/actor Lavrv")
+    assert "Lavrov" in reply.render("text", "de") or any(
+        "Lavrov" in b.label for row in reply.buttons for b in row
+    )
+
+
+def test_actor_bad_arguments(seeded, chat):
+    assert "Namen angeben" in texts(seeded, chat, "/actor")[0]
+    assert "zu lang" in texts(seeded, chat, "/actor " + "x" * 5000)[0]
+    [html] = texts(seeded, chat, "/actor <b>Rubio</b> & 🙂", fmt="telegram")
+    assert "<b>Rubio</b>" not in html.split("\n")[0] or "&lt;b&gt;" in html
+
+
+def test_unknown_command_and_plain_text_get_a_hint(seeded, chat):
+    assert "/help" in texts(seeded, chat, "/frobnicate")[0]
+    assert "/today" in texts(seeded, chat, "Guten Morgen")[0]
+    assert dispatch(seeded, chat, "   ") == []
+    assert dispatch(seeded, chat, "/today@SomeOtherBot", bot_username="MorgenlageBot") == []
+
+
+def test_help_lists_every_public_command_with_example(seeded, chat):
+    [text] = texts(seeded, chat, "/help")
+    for entry in COMMANDS.values():
+        if not entry.admin:
+            assert entry.example in text
+
+
+def test_briefing_date_and_search(seeded, chat):
+    assert "verstehe ich nicht" in texts(seeded, chat, "/briefing morgen")[0]
+    [found] = texts(seeded, chat, "/search Riad")
+    assert "Treffer" in found and "Riad" in found
+    assert "Keine Treffer" in texts(seeded, chat, "/search Quantenchromodynamik")[0]
+    assert "Keine Treffer" in texts(seeded, chat, "/search 100%_")[0]
+
+
+def test_button_data_fits_telegram():
+    with pytest.raises(ValueError):
+        Button("x", "/actor " + "ü" * 40)
+
+
+def test_console_script_mode(seeded):
+    out = io.StringIO()
+    run_console(seeded, io.StringIO("/actor Rubio\n1\n/quit\n/today\n"), out)
+    text = out.getvalue()
+    assert "Marco Rubio — Außenminister" in text
+    assert "[1]" in text  # buttons shown, and "1" pressed the first one
+    assert text.count(" — ") >= 2
+    assert "MORGENLAGE" not in text  # /quit stopped before /today
