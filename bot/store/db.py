@@ -55,7 +55,8 @@ def migrate(engine: Engine) -> None:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        # "heads": features add migrations on their own branches from 0001; all get applied.
+        command.upgrade(config, "heads")
 
 
 class Store:
