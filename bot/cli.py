@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import logging
 import os
 import sys
 from pathlib import Path
 
 from bot.config import Config, ConfigError, load_config
-
-log = logging.getLogger("bot")
+from bot.logs import setup_logging
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     analyse.add_argument("--json", action="store_true", help="print JSON (the default output)")
 
     sub.add_parser("chat", help="the local console: type the bot's commands")
+    sub.add_parser("deliver", help="send the briefings that are due now, once")
     sub.add_parser("run", help="collect, then run the bot (the console without a token)")
     return parser
 
@@ -52,12 +51,10 @@ def _date(value: str) -> dt.date:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    setup_logging(args.verbose)
     try:
         config = load_config(args.config)
+        setup_logging(args.verbose, [config.telegram.token, config.telegram.webhook_secret])
         return COMMANDS[args.command](config, args)
     except ConfigError as error:
         print(f"morgenlage: config error: {error}", file=sys.stderr)
@@ -148,6 +145,26 @@ def cmd_chat(config: Config, args) -> int:
     return run_console(_services(config))
 
 
+def cmd_deliver(config: Config, args) -> int:
+    import asyncio
+
+    from bot.chat.telegram import TelegramSender, make_bot
+    from bot.deliver import deliver_due
+
+    if not config.telegram.token:
+        print("morgenlage: no Telegram token (MORGENLAGE_TELEGRAM_TOKEN)", file=sys.stderr)
+        return 2
+    services = _services(config)
+    bot = make_bot(config.telegram.token, config.telegram.base_url)
+
+    async def once():
+        async with bot:
+            return await deliver_due(services, TelegramSender(bot))
+
+    print(asyncio.run(once()).summary())
+    return 0
+
+
 def cmd_run(config: Config, args) -> int:
     from bot.chat.console import run_console
     from bot.jobs import collect
@@ -175,5 +192,6 @@ COMMANDS = {
     "actor": cmd_actor,
     "analyse": cmd_analyse,
     "chat": cmd_chat,
+    "deliver": cmd_deliver,
     "run": cmd_run,
 }

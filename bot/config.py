@@ -7,6 +7,8 @@ raises `ConfigError` whose message names the key — the CLI prints it as one li
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import ipaddress
 import os
 import tomllib
 import typing
@@ -20,6 +22,7 @@ from bot.paths import shipped_seeds_dir
 
 CONFIG_ENV = "MORGENLAGE_CONFIG"
 TOKEN_ENV = "MORGENLAGE_TELEGRAM_TOKEN"
+WEBHOOK_SECRET_ENV = "MORGENLAGE_WEBHOOK_SECRET"
 STORE_URL_ENV = "MORGENLAGE_STORE_URL"
 
 
@@ -50,6 +53,42 @@ class SourcesConfig:
 
 
 @dataclass(frozen=True)
+class CollectConfig:
+    """How feeds and article pages are fetched (bot/collect/http.py)."""
+
+    timeout: float = 20.0  # seconds per request, body included: a slow drip counts
+    max_bytes: int = 10_000_000  # a larger body is refused
+    concurrency: int = 16  # requests at a time, all hosts together
+    per_host: int = 2  # requests at a time to one host
+    retries: int = 2  # further tries after a timeout, 5xx or 429
+    backoff: float = 1.0  # seconds before the first retry; doubles each time
+    user_agent: str = ""  # empty: "Morgenlage/<version> (news briefing bot; …)"
+    allow_private_addresses: tuple[str, ...] = ()  # e.g. ["127.0.0.1", "10.0.0.0/8"]
+    fetch_full_text: bool = True  # fetch the article page when a feed item is only a teaser
+
+
+def _validate_collect(c: CollectConfig) -> None:
+    if not 0.1 <= c.timeout <= 600:
+        raise ConfigError(f"collect.timeout: expected 0.1 to 600 seconds, got {c.timeout:g}")
+    if c.max_bytes < 10_000:
+        raise ConfigError(f"collect.max_bytes: expected at least 10000, got {c.max_bytes}")
+    for key in ("concurrency", "per_host"):
+        if not 1 <= getattr(c, key) <= 256:
+            raise ConfigError(f"collect.{key}: expected 1 to 256, got {getattr(c, key)}")
+    if not 0 <= c.retries <= 10:
+        raise ConfigError(f"collect.retries: expected 0 to 10, got {c.retries}")
+    if not 0 <= c.backoff <= 60:
+        raise ConfigError(f"collect.backoff: expected 0 to 60 seconds, got {c.backoff:g}")
+    for value in c.allow_private_addresses:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"collect.allow_private_addresses: not an address or network: {value!r}"
+            ) from None
+
+
+@dataclass(frozen=True)
 class AnalysisConfig:
     model: str = ""  # empty: the shipped German pipeline
     english_model: str = ""  # e.g. "en_core_web_sm" where installed
@@ -72,15 +111,30 @@ class TelegramConfig:
     token: str = dataclasses.field(default="", repr=False)
     base_url: str = ""  # e.g. http://127.0.0.1:8081/bot for a self-hosted Bot API server
     admins: tuple[int, ...] = ()
+    webhook_url: str = ""  # empty: long polling
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str = dataclasses.field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class DeliveryConfig:
+    default_time: str = "07:00"  # HH:MM, the reader's local time
+    grace_minutes: int = 360  # a missed slot is still delivered this long after
+    collect_minutes: int = 30  # collection interval of the running bot
+    messages_per_second: float = 28.0  # overall; Telegram allows about 30
+    follow_pushes: bool = True
 
 
 @dataclass(frozen=True)
 class Config:
     store: StoreConfig = field(default_factory=StoreConfig)
     sources: SourcesConfig = field(default_factory=SourcesConfig)
+    collect: CollectConfig = field(default_factory=CollectConfig)
     analysis: AnalysisConfig = field(default_factory=AnalysisConfig)
     briefing: BriefingConfig = field(default_factory=BriefingConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -96,6 +150,12 @@ def _check_value(key: str, value: object, annotation: object) -> object:
         return tuple(_check_value(f"{key}[{i}]", v, item_type) for i, v in enumerate(value))
     if annotation is int and (isinstance(value, bool) or not isinstance(value, int)):
         raise ConfigError(f"{key}: expected a whole number, got {value!r}")
+    if annotation is float and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise ConfigError(f"{key}: expected a number, got {value!r}")
+    if annotation is float:
+        return float(value)
+    if annotation is bool and not isinstance(value, bool):
+        raise ConfigError(f"{key}: expected true or false, got {value!r}")
     if annotation is str and not isinstance(value, str):
         raise ConfigError(f"{key}: expected a string, got {value!r}")
     return value
@@ -116,6 +176,7 @@ def _section(cls: type, name: str, raw: object) -> object:
 
 
 def _validate(config: Config) -> None:
+    _validate_collect(config.collect)
     b = config.briefing
     if b.language not in ("de", "en"):
         raise ConfigError(f"briefing.language: expected 'de' or 'en', got {b.language!r}")
@@ -130,9 +191,28 @@ def _validate(config: Config) -> None:
         raise ConfigError("analysis.batch_size: expected at least 1")
     if config.analysis.max_chars < 1000:
         raise ConfigError("analysis.max_chars: expected at least 1000")
-    url = config.telegram.base_url
-    if url and not url.startswith(("http://", "https://")):
-        raise ConfigError(f"telegram.base_url: expected an http(s) URL, got {url!r}")
+    for key in ("base_url", "webhook_url"):
+        url = getattr(config.telegram, key)
+        if url and not url.startswith(("http://", "https://")):
+            raise ConfigError(f"telegram.{key}: expected an http(s) URL, got {url!r}")
+    d = config.delivery
+    if parse_hhmm(d.default_time) is None:
+        raise ConfigError(f"delivery.default_time: expected HH:MM, got {d.default_time!r}")
+    if not 0 <= d.grace_minutes <= 24 * 60:
+        raise ConfigError("delivery.grace_minutes: expected 0 to 1440")
+    if d.collect_minutes < 1:
+        raise ConfigError("delivery.collect_minutes: expected at least 1")
+    if not 0.1 <= d.messages_per_second <= 30:
+        raise ConfigError("delivery.messages_per_second: expected 0.1 to 30 (Telegram's limit)")
+
+
+def parse_hhmm(value: str) -> dt.time | None:
+    """ "07:30" → time(7, 30); anything else → None."""
+    try:
+        hours, minutes = value.strip().split(":")
+        return dt.time(int(hours), int(minutes))
+    except ValueError:
+        return None
 
 
 def parse_config(raw: dict) -> Config:
@@ -152,6 +232,9 @@ def parse_config(raw: dict) -> Config:
 def _apply_environment(config: Config, environ: typing.Mapping[str, str]) -> Config:
     if token := environ.get(TOKEN_ENV):
         telegram = dataclasses.replace(config.telegram, token=token.strip())
+        config = dataclasses.replace(config, telegram=telegram)
+    if secret := environ.get(WEBHOOK_SECRET_ENV):
+        telegram = dataclasses.replace(config.telegram, webhook_secret=secret.strip())
         config = dataclasses.replace(config, telegram=telegram)
     if url := environ.get(STORE_URL_ENV):
         config = dataclasses.replace(config, store=dataclasses.replace(config.store, url=url))

@@ -16,7 +16,7 @@ from bot.chat.reply import Button, Chat, Reply, Services, message
 from bot.i18n import t
 from bot.store.actors import find_actor, top_actors
 from bot.store.articles import articles_of_day, day_time_column
-from bot.store.readers import last_briefing_time
+from bot.store.readers import last_briefing_time, reader
 from bot.store.schema import Article, Sentence
 
 MAX_ARGUMENT = 200
@@ -32,16 +32,17 @@ class Command:
     example: str
     description: dict[str, str]  # language → one line
     admin: bool = False
+    hidden: bool = False  # reached through buttons, not listed in /help
 
 
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, example: str, de: str, en: str, admin: bool = False):
+def command(name: str, example: str, de: str, en: str, admin: bool = False, hidden: bool = False):
     """Register a handler as /name, with its line for /help."""
 
     def register(handler: Handler) -> Handler:
-        COMMANDS[name] = Command(name, handler, example, {"de": de, "en": en}, admin)
+        COMMANDS[name] = Command(name, handler, example, {"de": de, "en": en}, admin, hidden)
         return handler
 
     return register
@@ -71,6 +72,10 @@ def dispatch(
     name, args, addressed = parsed
     if addressed and bot_username and addressed.lower() != bot_username.lower():
         return []  # "/today@OtherBot" in a group is not for us
+    with services.store.session() as session:
+        known = reader(session, chat.chat_id)
+        if known is not None:
+            chat.language = known.language
     entry = COMMANDS.get(name)
     if entry is None or (entry.admin and not chat.is_admin):
         return [message(t(chat.language, "unknown", command=f"/{name}"))]
@@ -205,11 +210,6 @@ def help_(services: Services, chat: Chat, args: str) -> Reply:
     commands = [
         {"example": c.example, "description": c.description.get(chat.language, c.description["de"])}
         for c in COMMANDS.values()
-        if not c.admin or chat.is_admin
+        if (not c.admin or chat.is_admin) and not c.hidden
     ]
     return Reply("help", {"commands": commands})
-
-
-@command("start", "/start", "Begrüßung und Anmeldung", "welcome and subscription")
-def start(services: Services, chat: Chat, args: str) -> list[Reply]:
-    return [message(t(chat.language, "start")), help_(services, chat, "")]

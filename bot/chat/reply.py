@@ -56,6 +56,16 @@ class Services:
     store: Store
     config: Config
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+    _analyser: object = None
 
     def today(self) -> dt.date:
         return self.clock().astimezone(self.config.zone).date()
+
+    def collect(self):
+        """Run the collection job (sources → store → analysis) with one shared pipeline."""
+        from bot.analyse.analyser import Analyser
+        from bot.jobs import collect
+
+        if self._analyser is None:
+            self._analyser = Analyser(self.config.analysis)
+        return collect(self.store, self.config, analyser=self._analyser)

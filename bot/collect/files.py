@@ -7,9 +7,9 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-import trafilatura
 import yaml
 
+from bot.collect.pages import extract_article
 from bot.collect.text import NotText, clean_text, decode, looks_binary, parse_date, title_from_text
 from bot.collect.types import RawArticle, Skipped
 
@@ -50,7 +50,7 @@ def read_file(path: Path) -> list[RawArticle | Skipped]:
     suffix = path.suffix.lower()
     url = path.resolve().as_uri()
     if suffix in (".html", ".htm"):
-        items = [_from_html(raw, url)]
+        items = [extract_article(raw, url)]
     elif suffix == ".json":
         items = _from_json(raw, url, where)
     elif suffix in (".md", ".markdown"):
@@ -100,24 +100,6 @@ def _strip_markdown(body: str) -> str:
         stripped = line.lstrip("#>*- ").rstrip()
         lines.append(stripped.replace("**", "").replace("__", ""))
     return "\n".join(lines)
-
-
-def _from_html(raw: str, url: str) -> RawArticle | Skipped:
-    try:
-        doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
-    except Exception as error:  # trafilatura raises assorted errors on broken markup
-        return Skipped(url, f"HTML not readable: {error}")
-    if doc is None or not doc.text:
-        return Skipped(url, "no article text found in the HTML")
-    text = clean_text(doc.text)
-    return _from_plain(
-        text,
-        url,
-        title=clean_text(doc.title or "") or None,
-        published_at=parse_date(doc.date),
-        author=doc.author or None,
-        outlet=doc.sitename or None,
-    )
 
 
 def _from_json(raw: str, url: str, where: str) -> list[RawArticle | Skipped]:

@@ -3,24 +3,42 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import unicodedata
 
 import charset_normalizer
+import lxml.etree
+import lxml.html
 from dateutil import parser as date_parser
 
 # Control characters except tab and newline; zero-width and bidi marks that break matching.
 _JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
 _BLANKS = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+_TAGS = re.compile(r"<[^>]*>")
+# Elements that end a line when HTML becomes text; the rest flow into their neighbours.
+_BLOCKS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre table tr section article header "
+    "footer aside dd dt figcaption hr".split()
+)
+_DROPPED = ("script", "style", "iframe", "noscript", "object", "embed", "svg", "form", "button")
 
 
 class NotText(ValueError):
     """The bytes are not text (binary) or cannot be decoded."""
 
 
-def decode(data: bytes) -> str:
-    """Bytes to str: UTF-8 (with or without BOM), else the detected encoding."""
+def decode(data: bytes, declared: str | None = None) -> str:
+    """Bytes to str: the declared encoding (an HTTP header's charset) when it fits, else UTF-8
+    (with or without BOM), else the detected encoding."""
+    if declared and data[:3] != b"\xef\xbb\xbf":
+        try:
+            return data.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong or unknown label: the bytes decide
     if b"\x00" in data[:8192]:
         # UTF-16 text has NUL bytes too; it starts with a BOM when it is text.
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -34,6 +52,35 @@ def decode(data: bytes) -> str:
     if best is None:
         raise NotText("not text in any known encoding")
     return data.decode(best.encoding, errors="replace")
+
+
+def decode_html(data: bytes, content_type: str = "") -> str:
+    """An HTML page's bytes to str: the HTTP header's charset, else the page's <meta> one."""
+    match = _HEADER_CHARSET.search(content_type) or _META_CHARSET.search(data[:4096])
+    declared = match.group(1) if match else None
+    if isinstance(declared, bytes):
+        declared = declared.decode("ascii", "replace")
+    return decode(data, declared)
+
+
+def html_to_text(fragment: str) -> str:
+    """An HTML fragment (a feed item's description or content) as clean text: scripts and
+    styles dropped, block elements on lines of their own, entities resolved."""
+    if "<" not in fragment:
+        return clean_text(html.unescape(fragment))
+    fragment = _JUNK.sub("", fragment)
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):  # hopeless markup: drop the tags, keep words
+        return clean_text(html.unescape(_TAGS.sub(" ", fragment)))
+    for element in list(root.iter(*_DROPPED)):
+        element.drop_tree()
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.lower() in _BLOCKS:
+            element.tail = "\n" + (element.tail or "")
+            if element.tag.lower() not in ("br", "hr"):
+                element.text = "\n" + (element.text or "")
+    return clean_text(root.text_content())
 
 
 def clean_text(text: str) -> str:

@@ -151,6 +151,35 @@ class Sentence(Base):
     score: Mapped[float | None] = mapped_column(Float)
 
 
+class Story(Base):
+    """Articles that tell the same story, across sources and days (bot/stories/cluster.py).
+
+    `terms` and `actors` are the story's running centroid — a new article is compared with it
+    and added to it, so assignment is incremental and never re-clusters old articles."""
+
+    __tablename__ = "stories"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))  # the headline that opened the story
+    first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)  # article times
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    article_count: Mapped[int] = mapped_column(Integer, default=0)
+    terms: Mapped[dict] = mapped_column(JSON, default=dict)  # content-word stem → weight
+    actors: Mapped[dict] = mapped_column(JSON, default=dict)  # actor id (text) → weight
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class StoryArticle(Base):
+    """Which story an article belongs to: one story per article, kept once assigned."""
+
+    __tablename__ = "story_articles"
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    similarity: Mapped[float] = mapped_column(Float, default=0.0)  # to the story when it joined
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Briefing(Base):
     """What a day's briefing contained, so later briefings can say what is new."""
 
@@ -203,3 +232,16 @@ class Follow(Base):
     )
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FollowNotice(Base):
+    """A push sent to a reader about a followed actor: once per actor per story."""
+
+    __tablename__ = "follow_notices"
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True
+    )
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id"), primary_key=True)
+    story_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

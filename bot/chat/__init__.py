@@ -1,0 +1,3 @@
+"""Chat: the bot's commands (transport-free) and the console and Telegram adapters."""
+
+from bot.chat import handlers, subscriptions  # noqa: F401  (importing registers the commands)

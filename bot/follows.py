@@ -1,0 +1,77 @@
+"""Follow pushes: a short message when a followed actor appears in a new story — one per
+reader, actor and story, however many articles the story gets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy import select
+
+from bot.chat.reply import Button, Services
+from bot.deliver import RateLimiter, Sender, SendError
+from bot.i18n import t
+from bot.store.readers import claim_notice
+from bot.store.schema import Actor, Article, ArticleActor, Follow, FollowNotice, Subscriber, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def story_key(article: Article) -> str:
+    """The story an article belongs to, where stories are known; else the article itself."""
+    story_id = getattr(article, "story_id", None)
+    return f"s{story_id}" if story_id is not None else f"a{article.id}"
+
+
+def pending_pushes(services: Services, since: dt.datetime) -> list[tuple]:
+    """(subscriber id, chat id, language, actor id, actor name, title, story key) for articles
+    analysed since `since` about actors someone follows — claimed, so never sent twice."""
+    pushes = []
+    with services.store.session() as session:
+        rows = session.execute(
+            select(Article, Actor, Subscriber)
+            .join(ArticleActor, ArticleActor.article_id == Article.id)
+            .join(Actor, Actor.id == ArticleActor.actor_id)
+            .join(Follow, Follow.actor_id == Actor.id)
+            .join(Subscriber, Subscriber.id == Follow.subscriber_id)
+            .where(
+                Article.status == "analysed",
+                Article.analysed_at >= since,
+                Subscriber.active.is_(True),
+            )
+            .order_by(Article.analysed_at)
+        ).all()
+        for article, actor, reader in rows:
+            key = story_key(article)
+            if claim_notice(session, reader.id, actor.id, key):
+                pushes.append(
+                    (
+                        reader.id,
+                        reader.chat_id,
+                        reader.language,
+                        actor.id,
+                        actor.name,
+                        article.title,
+                        key,
+                    )
+                )
+    return pushes
+
+
+async def push_follows(
+    services: Services, sender: Sender, limiter: RateLimiter, since: dt.datetime
+) -> int:
+    sent = 0
+    for reader_id, chat_id, language, actor_id, name, title, key in pending_pushes(services, since):
+        text = t(language, "follow.push", name=name, title=title[:300])
+        try:
+            await limiter.wait(chat_id)
+            await sender.send(chat_id, text, False, [[Button(name[:60], f"/actor #{actor_id}")]])
+            sent += 1
+        except SendError as error:
+            log.info("follow push to %s not delivered: %s", chat_id, error)
+            continue
+        with services.store.session() as session:
+            notice = session.get(FollowNotice, (reader_id, actor_id, key))
+            notice.sent_at = utcnow()
+    return sent

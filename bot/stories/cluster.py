@@ -1,0 +1,289 @@
+"""Stories: each new article joins the most similar active story or opens a new one.
+
+Incremental single pass (no re-clustering): an article is compared with the running centroid
+of every story active within `WINDOW` of its time — TF-IDF cosine of content-word stems, IDF
+over the active stories, plus a bonus for the people and organisations both name. Above
+`THRESHOLD` it joins (and the centroid moves), else it opens a story. A story that keeps getting
+articles keeps its identity across days ("US–Russland-Gespräche in Riad", day 2, day 3).
+
+`Clusterer` is the pure algorithm (the benchmark runs it on headlines); `assign_stories` runs
+it on stored articles, called by the analysis stage after each chunk.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.store.schema import Actor, Article, ArticleActor, Sentence, Story, StoryArticle
+from bot.stories.terms import cosine, normalised, term_vector
+
+# A story stays open for new articles this long after its newest one.
+WINDOW = dt.timedelta(days=3)
+# Join when text cosine + actor bonus reaches this (tuned on headline pairs, bench/clustering.py).
+THRESHOLD = 0.30
+# Shared people/organisations add up to this much; they only count when the texts are related
+# at all (MIN_TEXT), so one politician in two unrelated stories does not merge them.
+ACTOR_BONUS = 0.25
+MIN_TEXT = 0.12
+# Terms kept in a story's centroid: enough to describe it, small enough to store as JSON.
+MAX_TERMS = 80
+# What an article contributes to its vector: the headline counts double, then the lead.
+TITLE_WEIGHT, LEAD_SENTENCES = 2.0, 6
+PEOPLE = ("PER", "ORG")
+
+
+@dataclass
+class Item:
+    """One article as the clustering sees it."""
+
+    key: int
+    when: dt.datetime
+    title: str
+    terms: dict[str, float]
+    actors: dict[str, float] = field(default_factory=dict)  # actor key → weight (sums to 1)
+
+
+@dataclass
+class StoryState:
+    """A story's running centroid; `row` is its stored Story, if any."""
+
+    title: str
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+    size: int = 0
+    terms: dict[str, float] = field(default_factory=dict)
+    actors: dict[str, float] = field(default_factory=dict)
+    members: list[int] = field(default_factory=list)  # item keys added in this run
+    row: Story | None = None
+
+    def active_at(self, when: dt.datetime, window: dt.timedelta) -> bool:
+        return self.first_seen - window <= when <= self.last_seen + window
+
+
+class Clusterer:
+    """Single-pass story assignment over items in time order."""
+
+    def __init__(
+        self,
+        stories: Iterable[StoryState] = (),
+        window: dt.timedelta = WINDOW,
+        threshold: float = THRESHOLD,
+        actor_bonus: float = ACTOR_BONUS,
+    ) -> None:
+        self.window, self.threshold, self.actor_bonus = window, threshold, actor_bonus
+        self.stories: list[StoryState] = []
+        self._active: set[int] = set()  # indices into self.stories
+        self._by_term: dict[str, set[int]] = collections.defaultdict(set)
+        self._by_actor: dict[str, set[int]] = collections.defaultdict(set)
+        self._df: collections.Counter[str] = collections.Counter()
+        for story in stories:
+            self._add_story(story)
+
+    def _add_story(self, story: StoryState) -> int:
+        index = len(self.stories)
+        self.stories.append(story)
+        self._active.add(index)
+        for term in story.terms:
+            self._by_term[term].add(index)
+            self._df[term] += 1
+        for actor in story.actors:
+            self._by_actor[actor].add(index)
+        return index
+
+    def _retire(self, index: int) -> None:
+        """Out of the candidate set and the IDF statistics (the story itself is kept)."""
+        self._active.discard(index)
+        story = self.stories[index]
+        for term in story.terms:
+            self._by_term[term].discard(index)
+            self._df[term] -= 1
+        for actor in story.actors:
+            self._by_actor[actor].discard(index)
+
+    def _idf(self) -> _Idf:
+        return _Idf(self._df, len(self._active))
+
+    def similarity(self, item: Item, story: StoryState, idf: _Idf | None = None) -> float:
+        """Text cosine plus the actor bonus (the number `THRESHOLD` is compared with)."""
+        text = cosine(item.terms, story.terms, idf or self._idf())
+        if text < MIN_TEXT or not item.actors:
+            return text
+        shared = sum(w for actor, w in item.actors.items() if actor in story.actors)
+        return text + self.actor_bonus * shared
+
+    def assign(self, item: Item) -> tuple[StoryState, float]:
+        """Put `item` into its story; returns the story and the similarity (0.0 for a new one)."""
+        # Stories that ended long before this item can no longer take it: drop them from the
+        # candidates and the IDF, so a long run stays fast and its statistics stay current.
+        horizon = item.when - 2 * self.window
+        for index in [i for i in self._active if self.stories[i].last_seen < horizon]:
+            self._retire(index)
+        candidates: set[int] = set()
+        for term in item.terms:
+            candidates |= self._by_term.get(term, set())
+        for actor in item.actors:
+            candidates |= self._by_actor.get(actor, set())
+        idf = self._idf()
+        best, best_score = None, 0.0
+        for index in candidates:
+            story = self.stories[index]
+            if index not in self._active or not story.active_at(item.when, self.window):
+                continue
+            score = self.similarity(item, story, idf)
+            if score > best_score:
+                best, best_score = index, score
+        if best is None or best_score < self.threshold:
+            story = StoryState(title=item.title, first_seen=item.when, last_seen=item.when)
+            best, best_score = self._add_story(story), 0.0
+        self._grow(best, item)
+        return self.stories[best], round(best_score, 4)
+
+    def _grow(self, index: int, item: Item) -> None:
+        story = self.stories[index]
+        for term in story.terms:
+            self._by_term[term].discard(index)
+            self._df[term] -= 1
+        terms = dict(story.terms)
+        for term, weight in normalised(item.terms).items():
+            terms[term] = terms.get(term, 0.0) + weight
+        # The centroid keeps its strongest terms only: stored compactly, compared quickly.
+        story.terms = dict(sorted(terms.items(), key=lambda kv: -kv[1])[:MAX_TERMS])
+        for term in story.terms:
+            self._by_term[term].add(index)
+            self._df[term] += 1
+        for actor, weight in item.actors.items():
+            if actor not in story.actors:
+                self._by_actor[actor].add(index)
+            story.actors[actor] = story.actors.get(actor, 0.0) + weight
+        story.size += 1
+        story.members.append(item.key)
+        story.first_seen = min(story.first_seen, item.when)
+        story.last_seen = max(story.last_seen, item.when)
+
+
+class _Idf(dict):
+    """Inverse story frequency, computed lazily per term: log((1 + N) / (1 + df)) + 1."""
+
+    def __init__(self, df: collections.Counter, stories: int) -> None:
+        super().__init__()
+        self._df, self._n = df, stories
+
+    def get(self, term: str, default: float = 1.0) -> float:
+        value = dict.get(self, term)
+        if value is None:
+            value = math.log((1 + self._n) / (1 + max(self._df.get(term, 0), 0))) + 1.0
+            self[term] = value
+        return value
+
+
+# --- the store ---------------------------------------------------------------------------------
+
+
+def article_items(session: Session, articles: list[Article]) -> list[Item]:
+    """Clustering items for stored, analysed articles: headline + lead sentences + actors."""
+    ids = [a.id for a in articles]
+    leads: dict[int, list[str]] = collections.defaultdict(list)
+    for article_id, text in session.execute(
+        select(Sentence.article_id, Sentence.text)
+        .where(
+            Sentence.article_id.in_(ids),
+            Sentence.boilerplate.is_(False),
+            Sentence.position < LEAD_SENTENCES + 1,
+        )
+        .order_by(Sentence.article_id, Sentence.position)
+    ):
+        leads[article_id].append(text)
+    actors: dict[int, dict[str, float]] = collections.defaultdict(dict)
+    for article_id, actor_id, salience in session.execute(
+        select(ArticleActor.article_id, ArticleActor.actor_id, ArticleActor.salience)
+        .join(Actor, Actor.id == ArticleActor.actor_id)
+        .where(ArticleActor.article_id.in_(ids), Actor.kind.in_(PEOPLE))
+    ):
+        actors[article_id][str(actor_id)] = max(salience, 0.01)
+    items = []
+    for article in articles:
+        title = article.title.rstrip(" …")
+        lead = [s for s in leads[article.id] if not s.startswith(title)][:LEAD_SENTENCES]
+        items.append(
+            Item(
+                key=article.id,
+                when=article.day_time,
+                title=article.title,
+                terms=term_vector([(article.title, TITLE_WEIGHT), *((s, 1.0) for s in lead)]),
+                actors=_top_share(actors[article.id]),
+            )
+        )
+    return items
+
+
+def _top_share(weights: dict[str, float], keep: int = 8) -> dict[str, float]:
+    """The strongest actors, as shares summing to 1."""
+    top = sorted(weights.items(), key=lambda kv: -kv[1])[:keep]
+    total = sum(w for _a, w in top)
+    return {a: w / total for a, w in top} if total else {}
+
+
+def _state(row: Story) -> StoryState:
+    return StoryState(
+        title=row.title,
+        first_seen=row.first_seen_at,
+        last_seen=row.last_seen_at,
+        size=row.article_count,
+        terms=dict(row.terms or {}),
+        actors=dict(row.actors or {}),
+        row=row,
+    )
+
+
+def assign_stories(session: Session, article_ids: Iterable[int]) -> int:
+    """Give each analysed article without a story its story; returns how many got one.
+
+    Articles that already have a story keep it, so running this again changes nothing."""
+    wanted = set(article_ids)
+    if not wanted:
+        return 0
+    done = set(
+        session.scalars(select(StoryArticle.article_id).where(StoryArticle.article_id.in_(wanted)))
+    )
+    articles = list(
+        session.scalars(
+            select(Article).where(Article.id.in_(wanted - done), Article.status == "analysed")
+        )
+    )
+    if not articles:
+        return 0
+    items = sorted(article_items(session, articles), key=lambda i: (i.when, i.key))
+    low, high = items[0].when - WINDOW, items[-1].when + WINDOW
+    rows = session.scalars(
+        select(Story).where(Story.last_seen_at >= low, Story.first_seen_at <= high)
+    )
+    clusterer = Clusterer(_state(row) for row in rows)
+    joined: list[tuple[int, StoryState, float]] = []
+    for item in items:
+        story, score = clusterer.assign(item)
+        joined.append((item.key, story, score))
+    for story in clusterer.stories:
+        if not story.members:
+            continue
+        if story.row is None:
+            story.row = Story(title=story.title[:500])
+            session.add(story.row)
+        row = story.row
+        row.first_seen_at, row.last_seen_at = story.first_seen, story.last_seen
+        row.article_count = story.size
+        row.terms = {k: round(v, 4) for k, v in story.terms.items()}
+        row.actors = {k: round(v, 4) for k, v in story.actors.items()}
+    session.flush()
+    session.add_all(
+        StoryArticle(article_id=key, story_id=story.row.id, similarity=score)
+        for key, story, score in joined
+    )
+    session.flush()
+    return len(joined)
