@@ -39,6 +39,16 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("chat", help="the local console: type the bot's commands")
     sub.add_parser("deliver", help="send the briefings that are due now, once")
     sub.add_parser("run", help="collect, then run the bot (the console without a token)")
+
+    sources = sub.add_parser("sources", help="list the sources and their health; manage feeds")
+    actions = sources.add_subparsers(dest="action", metavar="ACTION")
+    add = actions.add_parser("add", help="collect a feed (or a site: its feed is found)")
+    add.add_argument("urls", nargs="+", metavar="URL")
+    remove = actions.add_parser("remove", help="stop collecting a feed (its articles stay)")
+    remove.add_argument("urls", nargs="+", metavar="URL")
+    opml = actions.add_parser("import", help="add the feeds of an OPML file")
+    opml.add_argument("file", type=Path, metavar="FILE.opml")
+    actions.add_parser("export", help="print the feeds as OPML")
     return parser
 
 
@@ -186,6 +196,44 @@ def cmd_run(config: Config, args) -> int:
     return run_console(services)
 
 
+def cmd_sources(config: Config, args) -> int:
+    from bot.chat.handlers import sources_reply
+    from bot.chat.reply import Chat
+    from bot.collect import sources
+
+    services = _services(config)
+    store = services.store
+    sources.sync_config(store, config)  # the config's feeds show before their first collect
+    failed = False
+    try:
+        if args.action == "add":
+            for url, created in sources.add_feeds(store, args.urls):
+                print(f"{'neu' if created else 'schon dabei'}: {url}")
+        elif args.action == "remove":
+            for url in args.urls:
+                try:
+                    sources.remove_feed(store, config, url)
+                    print(f"entfernt: {url} (die Artikel bleiben)")
+                except sources.SourceError as error:
+                    print(f"morgenlage: {error}", file=sys.stderr)
+                    failed = True
+        elif args.action == "import":
+            done = sources.import_opml(store, args.file)
+            added, known, invalid = len(done.added), len(done.known), len(done.invalid)
+            print(f"{added} neu, {known} schon dabei, {invalid} ungültig")
+            for url in done.invalid:
+                print(f"  ungültig: {url}", file=sys.stderr)
+        elif args.action == "export":
+            print(sources.export_opml(store))
+        else:
+            reply = sources_reply(services, Chat(chat_id=0, language=config.briefing.language))
+            print(reply.render("text", config.briefing.language, config.briefing.templates))
+    except sources.SourceError as error:
+        print(f"morgenlage: {error}", file=sys.stderr)
+        return 1
+    return 1 if failed else 0
+
+
 COMMANDS = {
     "collect": cmd_collect,
     "brief": cmd_brief,
@@ -194,4 +242,5 @@ COMMANDS = {
     "chat": cmd_chat,
     "deliver": cmd_deliver,
     "run": cmd_run,
+    "sources": cmd_sources,
 }

@@ -67,7 +67,12 @@ class CollectConfig:
     fetch_full_text: bool = True  # fetch the article page when a feed item is only a teaser
 
 
-def _validate_collect(c: CollectConfig) -> None:
+def _validate_collect(config: Config) -> None:
+    for url in config.sources.feeds:
+        scheme = url.strip().split("://", 1)[0].lower() if "://" in url else "https"
+        if scheme not in ("http", "https") or not url.strip() or " " in url.strip():
+            raise ConfigError(f"sources.feeds: not an http(s) URL: {url!r}")
+    c = config.collect
     if not 0.1 <= c.timeout <= 600:
         raise ConfigError(f"collect.timeout: expected 0.1 to 600 seconds, got {c.timeout:g}")
     if c.max_bytes < 10_000:
@@ -104,6 +109,13 @@ class BriefingConfig:
     sentences_per_development: int = 3
     actors: int = 8
     templates: str = ""  # a folder whose files override shipped templates by name
+    # Ranking of stories (bot/brief/build.py): each signal is scaled to 0..1, then weighted.
+    weight_sources: float = 1.0  # independent sources reporting the story
+    weight_recency: float = 0.5  # how late in the day its newest article came
+    weight_actors: float = 0.7  # how prominent its people and organisations are lately
+    weight_novelty: float = 0.8  # a new story, or how much a continuing one adds
+    figures: int = 3  # "Zahlen des Tages": key figures shown, at most one per story
+    reading_words: int = 380  # word budget of the developments (about two minutes of reading)
 
 
 @dataclass(frozen=True)
@@ -176,7 +188,7 @@ def _section(cls: type, name: str, raw: object) -> object:
 
 
 def _validate(config: Config) -> None:
-    _validate_collect(config.collect)
+    _validate_collect(config)
     b = config.briefing
     if b.language not in ("de", "en"):
         raise ConfigError(f"briefing.language: expected 'de' or 'en', got {b.language!r}")
@@ -187,6 +199,13 @@ def _validate(config: Config) -> None:
     for key in ("developments", "sentences_per_development", "actors"):
         if not 1 <= getattr(b, key) <= 50:
             raise ConfigError(f"briefing.{key}: expected 1 to 50, got {getattr(b, key)}")
+    for key in ("weight_sources", "weight_recency", "weight_actors", "weight_novelty"):
+        if not 0 <= getattr(b, key) <= 10:
+            raise ConfigError(f"briefing.{key}: expected 0 to 10, got {getattr(b, key):g}")
+    if not 0 <= b.figures <= 20:
+        raise ConfigError(f"briefing.figures: expected 0 to 20, got {b.figures}")
+    if not 50 <= b.reading_words <= 10_000:
+        raise ConfigError(f"briefing.reading_words: expected 50 to 10000, got {b.reading_words}")
     if config.analysis.batch_size < 1:
         raise ConfigError("analysis.batch_size: expected at least 1")
     if config.analysis.max_chars < 1000:

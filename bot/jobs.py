@@ -9,11 +9,14 @@ from pathlib import Path
 
 from bot.analyse.analyser import Analyser
 from bot.analyse.stage import AnalyseReport, analyse_pending
+from bot.collect.collector import collect_feeds
 from bot.collect.ingest import IngestReport, ingest_paths
 from bot.config import Config
 from bot.store import Store
+from bot.store.articles import near_duplicate_index
 
 log = logging.getLogger(__name__)
+SHOW_SKIPPED = 20  # the summary's lines for skipped items; each source's state is stored
 
 
 @dataclass
@@ -28,7 +31,14 @@ class CollectReport:
             f"{i.duplicate} doppelt, {len(i.skipped)} übersprungen; "
             f"{a.analysed} analysiert, {a.skipped} nicht analysiert"
         ]
-        lines += [f"  übersprungen: {s.where}: {s.reason}" for s in i.skipped]
+        if i.feeds_read or i.feeds_unchanged or i.feeds_failed:
+            lines.append(
+                f"Feeds: {i.feeds_read} gelesen, {i.feeds_unchanged} unverändert (304), "
+                f"{i.feeds_failed} mit Fehler; {i.pages_fetched} Artikelseiten geladen"
+            )
+        lines += [f"  übersprungen: {s.where}: {s.reason}" for s in i.skipped[:SHOW_SKIPPED]]
+        if len(i.skipped) > SHOW_SKIPPED:
+            lines.append(f"  … und {len(i.skipped) - SHOW_SKIPPED} weitere (morgenlage sources)")
         return "\n".join(lines)
 
 
@@ -39,6 +49,9 @@ def collect(
     analyser: Analyser | None = None,
 ) -> CollectReport:
     report = CollectReport()
-    report.ingest = ingest_paths(store, [*config.sources.resolved_paths(), *extra_paths])
+    with store.session() as session:
+        near = near_duplicate_index(session)  # one index: files and feeds dedup together
+    report.ingest = ingest_paths(store, [*config.sources.resolved_paths(), *extra_paths], near)
+    report.ingest.merge(collect_feeds(store, config, near))
     report.analysis = analyse_pending(store, analyser or Analyser(config.analysis))
     return report

@@ -102,6 +102,17 @@ def name_pieces(ent: Span, doc_names: frozenset[str] = frozenset()) -> list[tupl
     ]
 
 
+def _named_after_role(span: Span, sent_start: int) -> bool:
+    """ "Der Sprecher von Kreml, Dmitry Peskov": two or three capitalised words right after a
+    role are a person, whatever label the model gave them."""
+    from bot.analyse.roles import role_before  # roles builds on this module
+
+    words = [t for t in span if not t.is_punct]
+    return 2 <= len(words) <= 3 and all(t.is_title for t in words) and bool(
+        role_before(span.doc, span.start, sent_start)
+    )
+
+
 def _split_point(doc: Doc, start: int, end: int, doc_names: frozenset[str]) -> int | None:
     for i in range(start + 1, end):
         if is_role_word(doc[i].text):
@@ -177,6 +188,8 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
         for span, label in name_pieces(ent, doc_names):
             name = clean_name(span.text)
             if _valid(name) and (" " in name or _plausible_single(name)):
+                if label != "PER" and _named_after_role(span, sent_starts[sentence]):
+                    label = "PER"
                 candidates.append(_Candidate(span, name, label, sentence))
 
     # Countries first: they have fixed names whatever the model's label.

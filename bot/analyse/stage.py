@@ -14,6 +14,7 @@ from bot.store import Store
 from bot.store.analysis import mark_skipped, save_analysis
 from bot.store.articles import pending_ids
 from bot.store.schema import Article
+from bot.stories.cluster import assign_stories_quietly
 
 log = logging.getLogger(__name__)
 CHUNK = 64
@@ -51,6 +52,7 @@ def analyse_pending(
                     else:
                         save_analysis(session, article, result)
                         report.analysed += 1
+                assign_stories_quietly(session, ids)  # incremental: new articles join stories
                 bar.update(len(ids))
     return report
 

@@ -1,21 +1,49 @@
-"""A day's briefing as plain data: the top developments and the key actors, from the store."""
+"""A day's briefing as plain data, from the store: the day's stories ranked into developments —
+each summarised once across its sources, leading with what is new for a continuing story —
+the numbers of the day and the key actors."""
 
 from __future__ import annotations
 
 import collections
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.config import BriefingConfig
-from bot.store.articles import articles_of_day
-from bot.store.schema import Actor, Article, ArticleActor, Mention, Quote, Sentence
+from bot.store.articles import articles_of_day, day_bounds, day_time_column
+from bot.store.schema import (
+    Actor,
+    Article,
+    ArticleActor,
+    Mention,
+    Quote,
+    Sentence,
+    Story,
+    StoryArticle,
+)
+from bot.stories.cluster import article_items, assign_stories
+from bot.stories.novelty import NewSince, candidate_figures, what_is_new
+from bot.stories.numbers import Figure
+from bot.stories.summarise import (
+    SENTENCES_PER_ARTICLE,
+    Candidate,
+    story_candidates,
+    summarise,
+)
+from bot.stories.terms import cosine
 
 PEOPLE = ("PER", "ORG")
+# How far back "the actors' weight" looks: prominence over the last week.
+ACTOR_DAYS = 7
+# Two articles this close (headline + lead) are one agency text in two outlets: one source.
+COPY_SIMILARITY = 0.8
+# Known articles read per continuing story to tell new facts from old.
+KNOWN_ARTICLES = 8
 
 
 @dataclass
@@ -25,13 +53,45 @@ class SourceRef:
 
 
 @dataclass
-class Development:
-    article_id: int
-    title: str
-    summary: list[str]
+class SummaryLine:
+    text: str
     source: SourceRef
+
+
+@dataclass
+class FigureLine:
+    label: str  # "176 Drohnen über Nacht"
+    sentence: str
+    source: SourceRef
+    story: str  # the development's title
+
+
+@dataclass
+class Development:
+    story_id: int
+    title: str
+    summary: list[SummaryLine]
+    sources: list[SourceRef]  # the day's sources, the one the title comes from first
     actors: list[str]
     score: float
+    article_ids: list[int]  # the day's articles of the story, the title's first
+    day: int = 1  # the story's day: 1 = it began today
+    first_day: dt.date | None = None
+    new: NewSince | None = None  # a continuing story: what is new since the last briefing
+    summary_is_new: bool = False  # the summary holds only facts the reader has not seen
+    figures: list[Figure] = field(default_factory=list)
+
+    @property
+    def source(self) -> SourceRef:
+        return self.sources[0]
+
+    @property
+    def article_id(self) -> int:
+        return self.article_ids[0]
+
+    @property
+    def continuing(self) -> bool:
+        return self.new is not None
 
 
 @dataclass
@@ -57,7 +117,10 @@ class Briefing:
     language: str
     developments: list[Development] = field(default_factory=list)
     actors: list[ActorLine] = field(default_factory=list)
+    figures: list[FigureLine] = field(default_factory=list)
     article_count: int = 0
+    story_count: int = 0
+    since_yesterday: bool = True  # "new" means since the day began, not a reader's own time
 
     @property
     def empty(self) -> bool:
@@ -77,38 +140,279 @@ def source_of(article: Article) -> SourceRef:
     return SourceRef(name=name, url=url)
 
 
-def _summary(session: Session, article: Article, sentences: int) -> list[str]:
-    """The article's best sentences in reading order, without its headline repeated."""
-    key = session.scalars(
-        select(Sentence)
-        .where(Sentence.article_id == article.id, Sentence.key_rank.is_not(None))
-        .order_by(Sentence.key_rank)
-    ).all()
-    title = article.title.rstrip(" …")
-    chosen = [s for s in key if not s.text.startswith(title)][:sentences]
-    return [s.text for s in sorted(chosen, key=lambda s: s.position)]
+# --- stories of the day and their ranking ------------------------------------------------------
 
 
-def _development(session: Session, article: Article, limits: BriefingConfig) -> Development:
+@dataclass
+class _StoryDay:
+    story: Story
+    today: list[Article]  # newest first
+    known: list[Article] = field(default_factory=list)  # before `since`, newest first
+    sources: int = 1
+    recency: float = 0.0
+    actors: float = 0.0
+    novelty: float = 1.0
+    score: float = 0.0
+
+
+def _stories_of(session: Session, articles: list[Article]) -> dict[int, _StoryDay]:
+    """The day's articles by story. Articles analysed before stories existed get theirs now."""
+    ids = [a.id for a in articles]
+    assigned = dict(
+        session.execute(
+            select(StoryArticle.article_id, StoryArticle.story_id).where(
+                StoryArticle.article_id.in_(ids)
+            )
+        ).all()
+    )
+    if len(assigned) < len(ids):
+        assign_stories(session, [i for i in ids if i not in assigned])
+        assigned = dict(
+            session.execute(
+                select(StoryArticle.article_id, StoryArticle.story_id).where(
+                    StoryArticle.article_id.in_(ids)
+                )
+            ).all()
+        )
+    stories = select(Story).where(Story.id.in_(set(assigned.values())))
+    rows = {s.id: s for s in session.scalars(stories)}
+    days: dict[int, _StoryDay] = {}
+    for article in articles:  # newest first already
+        story_id = assigned.get(article.id)
+        if story_id is None:
+            continue
+        days.setdefault(story_id, _StoryDay(rows[story_id], [])).today.append(article)
+    return days
+
+
+def _known_articles(session: Session, days: dict[int, _StoryDay], since: dt.datetime) -> None:
+    """Each story's articles from before `since`: what a reader of earlier briefings knows."""
+    moment = day_time_column()
+    for story_id, article in session.execute(
+        select(StoryArticle.story_id, Article)
+        .join(Article, Article.id == StoryArticle.article_id)
+        .where(StoryArticle.story_id.in_(list(days)), moment < since)
+        .order_by(moment.desc())
+    ):
+        days[story_id].known.append(article)
+
+
+def _independent_sources(days: list[_StoryDay], items: dict[int, dict[str, float]]) -> None:
+    """Outlets per story, where one outlet counts once and near-identical texts (one agency
+    story printed by several outlets) count once too."""
+    for day in days:
+        articles = day.today
+        names = [source_of(a).name for a in articles]
+        day.sources = _groups(
+            len(articles),
+            lambda i, j, a=articles, n=names: (
+                n[i] == n[j] or cosine(items[a[i].id], items[a[j].id]) > COPY_SIMILARITY
+            ),
+        )
+
+
+def _groups(count: int, same) -> int:
+    """How many groups `count` things form when `same(i, j)` joins two (union-find)."""
+    parent = list(range(count))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(count):
+        for j in range(i + 1, count):
+            if root(i) != root(j) and same(i, j):
+                parent[root(i)] = root(j)
+    return len({root(i) for i in range(count)})
+
+
+def _actor_weights(session: Session, days: list[_StoryDay], start: dt.datetime) -> None:
+    """Each story's actors, weighted by how often they were in the news over the last week
+    (log-scaled), summed over the story's three most salient ones."""
+    by_article = {a.id: d.story.id for d in days for a in d.today}
+    salience: dict[int, collections.Counter] = collections.defaultdict(collections.Counter)
     rows = session.execute(
-        select(Actor.name, Actor.kind, ArticleActor.salience)
-        .join(ArticleActor, ArticleActor.actor_id == Actor.id)
-        .where(ArticleActor.article_id == article.id)
-        .order_by(ArticleActor.salience.desc())
+        select(ArticleActor.article_id, ArticleActor.actor_id, ArticleActor.salience)
+        .join(Actor, Actor.id == ArticleActor.actor_id)
+        .where(ArticleActor.article_id.in_(list(by_article)), Actor.kind.in_(PEOPLE))
     ).all()
-    quotes = session.scalar(
-        select(Quote.id).where(Quote.article_id == article.id, Quote.speaker_id.is_not(None))
+    for article_id, actor_id, weight in rows:
+        salience[by_article[article_id]][actor_id] += weight
+    moment = day_time_column()
+    prominence = dict(
+        session.execute(
+            select(ArticleActor.actor_id, func.count())
+            .join(Article, Article.id == ArticleActor.article_id)
+            .where(moment >= start - dt.timedelta(days=ACTOR_DAYS), Article.status == "analysed")
+            .group_by(ArticleActor.actor_id)
+        ).all()
     )
-    people = [r for r in rows if r.kind in PEOPLE]
-    score = sum(r.salience for r in people[:5]) + (3.0 if quotes else 0.0)
+    for day in days:
+        top = salience[day.story.id].most_common(3)
+        day.actors = sum(math.log1p(prominence.get(actor, 1)) for actor, _w in top)
+
+
+def _novelty(session: Session, days: list[_StoryDay]) -> None:
+    """1 for a story new today; for a continuing one, 0.3 plus how many of today's people
+    and organisations are new to it."""
+    continuing = [d for d in days if d.known]
+    if not continuing:
+        return
+    ids = [a.id for d in continuing for a in (*d.today, *d.known[:KNOWN_ARTICLES])]
+    actors: dict[int, set[int]] = collections.defaultdict(set)
+    for article_id, actor_id in session.execute(
+        select(ArticleActor.article_id, ArticleActor.actor_id)
+        .join(Actor, Actor.id == ArticleActor.actor_id)
+        .where(ArticleActor.article_id.in_(ids), Actor.kind.in_(PEOPLE))
+    ):
+        actors[article_id].add(actor_id)
+    for day in continuing:
+        today = set().union(*(actors[a.id] for a in day.today))
+        known = set().union(*(actors[a.id] for a in day.known[:KNOWN_ARTICLES]))
+        share = len(today - known) / len(today) if today else 0.0
+        day.novelty = 0.3 + 0.7 * share
+
+
+def rank_stories(
+    session: Session,
+    days: dict[int, _StoryDay],
+    since: dt.datetime,
+    bounds: tuple[dt.datetime, dt.datetime],
+    limits: BriefingConfig,
+) -> list[_StoryDay]:
+    """The day's stories, best first: independent sources, recency, the actors' weight and
+    novelty, each scaled to 0..1 over the day and weighted by the configuration."""
+    stories = list(days.values())
+    start, end = bounds
+    _known_articles(session, days, since)
+    several = [a for d in stories if len(d.today) > 1 for a in d.today]
+    items = {item.key: item.terms for item in article_items(session, several)} if several else {}
+    _independent_sources(stories, items)
+    _actor_weights(session, stories, start)
+    _novelty(session, stories)
+    span = (end - start).total_seconds() or 1.0
+    top_sources = max(d.sources for d in stories)
+    top_actors = max(d.actors for d in stories) or 1.0
+    for day in stories:
+        newest = max(a.day_time for a in day.today)
+        day.recency = min(max(1.0 - (end - newest).total_seconds() / span, 0.0), 1.0)
+        sources = math.log1p(day.sources) / math.log1p(top_sources)
+        day.score = (
+            limits.weight_sources * sources
+            + limits.weight_recency * day.recency
+            + limits.weight_actors * day.actors / top_actors
+            + limits.weight_novelty * day.novelty
+        )
+    return sorted(stories, key=lambda d: (-d.score, -len(d.today), d.story.id))
+
+
+# --- one development ---------------------------------------------------------------------------
+
+
+def _development(
+    session: Session, day: _StoryDay, since: dt.datetime, zone: dt.tzinfo, limits: BriefingConfig
+) -> Development:
+    story = day.story
+    # The article closest to the story's centroid gives the headline and leads the summary.
+    items = {i.key: i.terms for i in article_items(session, day.today)}
+    today = sorted(
+        day.today, key=lambda a: (-cosine(items[a.id], story.terms or {}), -a.day_time.timestamp())
+    )
+    by_id = {a.id: a for a in (*today, *day.known)}
+    candidates = story_candidates(session, today)
+    count = limits.sentences_per_development
+    new = None
+    summary: list[Candidate] = []
+    summary_is_new = False
+    figures: list[Figure]
+    if day.known:
+        known = day.known[:KNOWN_ARTICLES]
+        known_candidates = story_candidates(session, known)
+        new = what_is_new(session, known, today, candidates, known_candidates, since)
+        # What the reader may have read: the top of the known articles.
+        read = [c.text for c in known_candidates if c.lead < SENTENCES_PER_ARTICLE]
+        summary = summarise(candidates, count, known=read)
+        summary_is_new = bool(summary)
+        figures = new.figures
+    else:
+        figures = candidate_figures(candidates)
+    if not summary:
+        summary = summarise(candidates, count)
+    actors = collections.Counter()
+    for name, weight in session.execute(
+        select(Actor.name, ArticleActor.salience)
+        .join(ArticleActor, ArticleActor.actor_id == Actor.id)
+        .where(ArticleActor.article_id.in_([a.id for a in today]))
+    ):
+        actors[name] += weight
+    sources = list({source_of(a).name: source_of(a) for a in today}.values())
+    first_day = _local_day(story.first_seen_at, zone)
     return Development(
-        article_id=article.id,
-        title=article.title,
-        summary=_summary(session, article, limits.sentences_per_development),
-        source=source_of(article),
-        actors=[r.name for r in rows[:6]],
-        score=round(score, 3),
+        story_id=story.id,
+        title=today[0].title,
+        summary=[SummaryLine(c.text, source_of(by_id[c.article_id])) for c in summary],
+        sources=sources,
+        actors=[name for name, _w in actors.most_common(6)],
+        score=round(day.score, 3),
+        article_ids=[a.id for a in today],
+        day=(_local_day(day.today[0].day_time, zone) - first_day).days + 1,
+        first_day=first_day,
+        new=new,
+        summary_is_new=summary_is_new,
+        figures=figures,
     )
+
+
+def _local_day(moment: dt.datetime, zone: dt.tzinfo) -> dt.date:
+    return moment.replace(tzinfo=dt.UTC).astimezone(zone).date()
+
+
+def _fit_budget(developments: list[Development], words: int) -> list[Development]:
+    """Keep the developments within the reading budget: first the lower-ranked ones lose
+    summary sentences (each keeps one), then developments go from the bottom (one stays)."""
+
+    def total() -> int:
+        return sum(
+            len(d.title.split()) + sum(len(s.text.split()) for s in d.summary) for d in developments
+        )
+
+    while total() > words:
+        longer = [d for d in developments if len(d.summary) > 1]
+        if longer:
+            longer[-1].summary.pop()
+        elif len(developments) > 1:
+            developments.pop()
+        else:
+            break
+    return developments
+
+
+def _figures_of_day(developments: list[Development], limit: int) -> list[FigureLine]:
+    """The day's key figures: the best one of each development, in ranking order."""
+    lines = []
+    for development in developments:
+        if len(lines) >= limit:
+            break
+        if development.figures:
+            figure = development.figures[0]
+            source = next(
+                (s.source for s in development.summary if s.text == figure.sentence),
+                None,
+            )
+            lines.append(
+                FigureLine(
+                    label=figure.label,
+                    sentence=figure.sentence,
+                    source=source or development.source,
+                    story=development.title,
+                )
+            )
+    return lines
+
+
+# --- key actors --------------------------------------------------------------------------------
 
 
 def _actor_lines(session: Session, articles: list[Article], limit: int) -> list[ActorLine]:
@@ -181,15 +485,34 @@ def best_quote(
     return QuoteRef(text=quote.text, source=source_of(articles[quote.article_id]))
 
 
+# --- the briefing ------------------------------------------------------------------------------
+
+
 def build_briefing(
-    session: Session, day: dt.date, zone: dt.tzinfo, limits: BriefingConfig, language: str
+    session: Session,
+    day: dt.date,
+    zone: dt.tzinfo,
+    limits: BriefingConfig,
+    language: str,
+    since: dt.datetime | None = None,
 ) -> Briefing:
+    """The briefing of `day` (local to `zone`). `since` is when the reader last had a briefing
+    (naive UTC): a story's articles before it count as known. Default: the day's start, i.e.
+    "new since yesterday"."""
     articles = articles_of_day(session, day, zone)
     briefing = Briefing(day=day, language=language, article_count=len(articles))
     if not articles:
         return briefing
-    developments = [_development(session, a, limits) for a in articles]
-    developments.sort(key=lambda d: -d.score)
-    briefing.developments = developments[: limits.developments]
+    bounds = day_bounds(day, zone)
+    since = min(since or bounds[0], bounds[1])
+    briefing.since_yesterday = since == bounds[0]
+    days = _stories_of(session, articles)
+    briefing.story_count = len(days)
+    ranked = rank_stories(session, days, since, bounds, limits)
+    developments = [
+        _development(session, d, since, zone, limits) for d in ranked[: limits.developments]
+    ]
+    briefing.developments = _fit_budget(developments, limits.reading_words)
+    briefing.figures = _figures_of_day(briefing.developments, limits.figures)
     briefing.actors = _actor_lines(session, articles, limits.actors)
     return briefing

@@ -6,13 +6,19 @@ from __future__ import annotations
 import collections
 import datetime as dt
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from bot.brief.build import QuoteRef, SourceRef, source_of
+from bot.config import BriefingConfig
 from bot.store.articles import day_time_column
-from bot.store.schema import Actor, Article, ArticleActor, Mention, Quote, Sentence
+from bot.store.schema import Actor, Article, ArticleActor, Mention, Quote, Sentence, StoryArticle
+from bot.stories.cluster import assign_stories
+
+# The timeline covers this many days, one line per story and day.
+TIMELINE_DAYS, TIMELINE_ENTRIES = 7, 8
 
 
 @dataclass
@@ -32,6 +38,19 @@ class Partner:
 
 
 @dataclass
+class TimelineEntry:
+    """One of the actor's stories on one day: what the actor did there, with its source."""
+
+    day: dt.date
+    story_id: int
+    title: str
+    text: str | None  # the best sentence that names the actor, if any
+    source: SourceRef
+    articles: int
+    new: bool  # dated after the reader's last briefing
+
+
+@dataclass
 class Dossier:
     actor_id: int
     name: str
@@ -40,14 +59,28 @@ class Dossier:
     statements: list[Statement] = field(default_factory=list)
     quotes: list[tuple[QuoteRef, bool]] = field(default_factory=list)  # (quote, new?)
     partners: list[Partner] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)  # newest day first
     article_count: int = 0
     first_seen: dt.datetime | None = None
     last_seen: dt.datetime | None = None
     since: dt.datetime | None = None
+    now: dt.datetime | None = None
+
+    @property
+    def since_yesterday(self) -> bool:
+        """Whether "new" reaches back about a day, so "seit gestern" says it."""
+        if self.since is None or self.now is None:
+            return False
+        return self.now - self.since <= dt.timedelta(hours=36)
 
     @property
     def new_items(self) -> int:
         return sum(s.new for s in self.statements) + sum(new for _q, new in self.quotes)
+
+    @property
+    def fresh(self) -> list[TimelineEntry]:
+        """The timeline's entries since the reader's last briefing: "seit gestern neu"."""
+        return [entry for entry in self.timeline if entry.new]
 
 
 def build_dossier(
@@ -57,7 +90,10 @@ def build_dossier(
     limit: int = 5,
     days: int = 14,
     now: dt.datetime | None = None,
+    zone: dt.tzinfo | None = None,
 ) -> Dossier | None:
+    """The actor's dossier over the last `days` (naive-UTC `now`); `since` marks what is new
+    for the reader; `zone` places articles on days (default: the configured default zone)."""
     actor = session.get(Actor, actor_id)
     if actor is None:
         return None
@@ -111,6 +147,7 @@ def build_dossier(
         first_seen=actor.first_seen_at,
         last_seen=actor.last_seen_at,
         since=since,
+        now=now,
     )
     dossier.statements = _statements(session, actor_id, articles, is_new, limit)
     dossier.quotes = [
@@ -122,10 +159,17 @@ def build_dossier(
         )
     ][:limit]
     dossier.partners = _partners(session, actor_id, ids)
+    recent = {
+        i: a for i, a in articles.items() if a.day_time >= now - dt.timedelta(days=TIMELINE_DAYS)
+    }
+    zone = zone or ZoneInfo(BriefingConfig().timezone)
+    dossier.timeline = _timeline(session, actor_id, recent or articles, since, zone)
     return dossier
 
 
-def _statements(session, actor_id, articles, is_new, limit) -> list[Statement]:
+def _actor_sentences(session: Session, actor_id: int, article_ids: list[int]) -> list:
+    """Sentences of the articles that name the actor and say what they did (no quotes, no
+    boilerplate, no fragments)."""
     rows = session.execute(
         select(Sentence.article_id, Sentence.text, Sentence.key_rank, Sentence.position)
         .join(
@@ -134,12 +178,16 @@ def _statements(session, actor_id, articles, is_new, limit) -> list[Statement]:
         )
         .where(
             Mention.actor_id == actor_id,
-            Sentence.article_id.in_(list(articles)),
+            Sentence.article_id.in_(article_ids),
             Sentence.boilerplate.is_(False),
         )
         .distinct()
     ).all()
-    rows = [r for r in rows if 6 <= len(r.text.split()) <= 80 and r.text[:1] not in '„"»“']
+    return [r for r in rows if 6 <= len(r.text.split()) <= 80 and r.text[:1] not in '„"»“']
+
+
+def _statements(session, actor_id, articles, is_new, limit) -> list[Statement]:
+    rows = _actor_sentences(session, actor_id, list(articles))
     # Newest articles first; within one, the article's own order of importance.
     rows.sort(
         key=lambda r: (
@@ -179,3 +227,59 @@ def _partners(session: Session, actor_id: int, article_ids: list[int]) -> list[P
         if actor.kind in ("PER", "ORG"):
             partners.append(Partner(other_id, actor.name, actor.kind, times))
     return partners[:8]
+
+
+def _timeline(
+    session: Session,
+    actor_id: int,
+    articles: dict[int, Article],
+    since: dt.datetime | None,
+    zone: dt.tzinfo,
+) -> list[TimelineEntry]:
+    """The actor's developments day by day: per day and story the best sentence naming them.
+    An entry is new when one of its articles is dated after `since`, as in the briefing."""
+    ids = list(articles)
+    stories = dict(
+        session.execute(
+            select(StoryArticle.article_id, StoryArticle.story_id).where(
+                StoryArticle.article_id.in_(ids)
+            )
+        ).all()
+    )
+    if len(stories) < len(ids):  # analysed before stories existed
+        assign_stories(session, [i for i in ids if i not in stories])
+        stories.update(
+            session.execute(
+                select(StoryArticle.article_id, StoryArticle.story_id).where(
+                    StoryArticle.article_id.in_(ids)
+                )
+            ).all()
+        )
+    best: dict[int, tuple] = {}
+    for row in _actor_sentences(session, actor_id, ids):
+        if row.text.startswith(articles[row.article_id].title.rstrip(" …")[:80]):
+            continue  # the headline, which the entry shows anyway
+        key = (row.key_rank is None, row.key_rank or 0, row.position)
+        if row.article_id not in best or key < best[row.article_id][0]:
+            best[row.article_id] = (key, row.text)
+    groups: dict[tuple[dt.date, int], list[Article]] = collections.defaultdict(list)
+    for article in sorted(articles.values(), key=lambda a: a.day_time, reverse=True):
+        local = article.day_time.replace(tzinfo=dt.UTC).astimezone(zone).date()
+        groups[(local, stories.get(article.id, -article.id))].append(article)
+    entries = []
+    for (day, story_id), members in groups.items():
+        # The article that says most about the actor stands for the story that day.
+        lead = min(members, key=lambda a: best[a.id][0] if a.id in best else (True, 99, 99))
+        entries.append(
+            TimelineEntry(
+                day=day,
+                story_id=story_id,
+                title=lead.title,
+                text=best[lead.id][1] if lead.id in best else None,
+                source=source_of(lead),
+                articles=len(members),
+                new=since is not None and any(a.day_time > since for a in members),
+            )
+        )
+    entries.sort(key=lambda e: (e.day, e.articles), reverse=True)
+    return entries[:TIMELINE_ENTRIES]

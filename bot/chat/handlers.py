@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 
 from bot.brief.build import build_briefing, source_of
 from bot.brief.dossier import build_dossier
@@ -18,6 +18,7 @@ from bot.store.actors import find_actor, top_actors
 from bot.store.articles import articles_of_day, day_time_column
 from bot.store.readers import last_briefing_time, reader
 from bot.store.schema import Article, Sentence
+from bot.store.sources import health as source_health
 
 MAX_ARGUMENT = 200
 SEARCH_DAYS = 14
@@ -88,10 +89,29 @@ def dispatch(
 # --- briefings --------------------------------------------------------------------------------
 
 
-def briefing_reply(services: Services, chat: Chat, day: dt.date) -> Reply:
+_BRIEFINGS: dict[tuple, object] = {}  # (store, day, language, data version) → Briefing
+
+
+def cached_briefing(services: Services, day: dt.date, language: str):
+    """The day's briefing, rebuilt only when analysed articles changed since the last build —
+    /today from many readers costs one build."""
     config = services.config
     with services.store.session() as session:
-        briefing = build_briefing(session, day, config.zone, config.briefing, chat.language)
+        version = session.execute(
+            select(func.count(Article.id), func.max(Article.analysed_at))
+        ).one()
+        key = (str(services.store.engine.url), day, language, tuple(version))
+        briefing = _BRIEFINGS.get(key)
+        if briefing is None:
+            briefing = build_briefing(session, day, config.zone, config.briefing, language)
+            if len(_BRIEFINGS) > 32:
+                _BRIEFINGS.clear()
+            _BRIEFINGS[key] = briefing
+    return briefing
+
+
+def briefing_reply(services: Services, chat: Chat, day: dt.date) -> Reply:
+    briefing = cached_briefing(services, day, chat.language)
     buttons = [
         [Button(t(chat.language, "briefing.more", name=line.name)[:60], f"/actor #{line.actor_id}")]
         for line in briefing.actors[:3]
@@ -213,3 +233,36 @@ def help_(services: Services, chat: Chat, args: str) -> Reply:
         if (not c.admin or chat.is_admin) and not c.hidden
     ]
     return Reply("help", {"commands": commands})
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+
+def sources_reply(services: Services, chat: Chat) -> Reply:
+    """Every source with its health: the same for /sources and `morgenlage sources`."""
+    zone = services.config.zone
+
+    def local(moment: dt.datetime | None) -> dt.datetime | None:
+        return moment.replace(tzinfo=dt.UTC).astimezone(zone) if moment else None
+
+    with services.store.session() as session:
+        rows = [
+            {
+                "name": h.title or h.location,
+                "location": h.location,
+                "feed_url": h.feed_url,
+                "state": h.state,
+                "status": h.last_status,
+                "articles": h.articles,
+                "last_success": local(h.last_success_at),
+                "last_error": h.last_error,
+                "last_error_at": local(h.last_error_at),
+            }
+            for h in source_health(session)
+        ]
+    return Reply("sources", {"sources": rows})
+
+
+@command("sources", "/sources", "Quellen und ihr Zustand", "sources and their health")
+def sources(services: Services, chat: Chat, args: str) -> Reply:
+    return sources_reply(services, chat)

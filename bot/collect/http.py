@@ -23,6 +23,7 @@ from importlib import metadata
 
 import httpx
 
+from bot.collect.text import one_line
 from bot.config import CollectConfig
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ FEED_ACCEPT = (
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def default_user_agent() -> str:
@@ -73,11 +75,6 @@ class Fetched:
     @property
     def not_modified(self) -> bool:
         return self.status == 304
-
-
-def one_line(text: object, limit: int = 200) -> str:
-    line = " ".join(str(text).split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 class Fetcher:
@@ -265,11 +262,7 @@ class Fetcher:
                 self._refuse_private(ipaddress.ip_address(peer[0]), host)
 
     def _refuse_private(self, address: Address, host: str) -> None:
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        if address.is_global and not address.is_multicast:
-            return
-        if any(address in network for network in self._allowed):
+        if address_allowed(address, self._allowed):
             return
         raise FetchError(
             f"refused: {host} is a private, loopback or link-local address ({address}); "
@@ -285,6 +278,16 @@ class _Response:
     etag: str | None = None
     last_modified: str | None = None
     location: str = ""
+
+
+def address_allowed(address: Address, allowed: list[Network]) -> bool:
+    """Public unicast addresses, and those in `allowed`; never private, loopback, link-local,
+    shared, reserved or multicast ones otherwise (an IPv4 address inside IPv6 counts as IPv4)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    if address.is_global and not address.is_multicast:
+        return True
+    return any(address in network for network in allowed)
 
 
 async def _resolve(host: str, port: int) -> list[Address]:

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
+from bot.collect.dedup import NearDuplicates
 from bot.collect.files import read_path
+from bot.collect.language import detect_language
 from bot.collect.types import RawArticle, Skipped
 from bot.store import Store
-from bot.store.articles import add_article, source_for, touch_source
+from bot.store.articles import add_article
+from bot.store.schema import Source
+from bot.store.sources import record_state, source_for
 
 log = logging.getLogger(__name__)
+
+_OUTCOMES = ("new", "updated", "unchanged", "duplicate")
 
 
 @dataclass
@@ -22,41 +31,72 @@ class IngestReport:
     unchanged: int = 0
     duplicate: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    # Feeds (bot/collect/collector.py): how the feeds fared, and the article pages fetched.
+    feeds_read: int = 0
+    feeds_unchanged: int = 0  # 304 Not Modified
+    feeds_failed: int = 0
+    pages_fetched: int = 0
 
     def count(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
 
     def merge(self, other: IngestReport) -> None:
-        for name in ("new", "updated", "unchanged", "duplicate"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for item in dataclasses.fields(self):
+            if item.name != "skipped":
+                setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
         self.skipped += other.skipped
 
 
+def store_item(
+    session: Session,
+    source: Source | None,
+    item: RawArticle | Skipped,
+    report: IngestReport,
+    near: NearDuplicates | None = None,
+) -> int | None:
+    """Store one item and count its outcome; the article's id, None for a skipped item.
+    A database refusal for one item is reported and rolled back alone."""
+    if isinstance(item, Skipped):
+        log.info("skipped %s: %s", item.where, item.reason)
+        report.skipped.append(item)
+        return None
+    if item.language is None:
+        item = dataclasses.replace(item, language=detect_language(item.text))
+    try:
+        with session.begin_nested():
+            stored = add_article(session, item, source, near)
+    except Exception as error:
+        log.exception("could not store %s", item.url)
+        report.skipped.append(Skipped(item.url, f"not stored: {error}"))
+        return None
+    report.count(stored.outcome)
+    return stored.article_id
+
+
 def ingest(
-    store: Store, items: Iterable[RawArticle | Skipped], kind: str, location: str
+    store: Store,
+    items: Iterable[RawArticle | Skipped],
+    kind: str,
+    location: str,
+    near: NearDuplicates | None = None,
 ) -> IngestReport:
-    """Store the items of one source; one bad item never stops the others."""
+    """Store the items of one source; one bad item never stops the others. With `near`,
+    near-duplicates of recent articles become extra sources of those articles."""
     report = IngestReport()
     with store.session() as session:
         source = source_for(session, kind, location)
         for item in items:
-            if isinstance(item, Skipped):
-                log.warning("skipped %s: %s", item.where, item.reason)
-                report.skipped.append(item)
-                continue
-            try:
-                with session.begin_nested():
-                    report.count(add_article(session, item, source))
-            except Exception as error:  # a database refusal for one item: report, go on
-                log.exception("could not store %s", item.url)
-                report.skipped.append(Skipped(item.url, f"not stored: {error}"))
-        touch_source(session, source)
+            store_item(session, source, item, report, near)
+        stored = report.new + report.updated + report.unchanged + report.duplicate
+        record_state(session, source, f"{stored} articles read, {len(report.skipped)} skipped")
     return report
 
 
-def ingest_paths(store: Store, paths: Iterable[Path]) -> IngestReport:
+def ingest_paths(
+    store: Store, paths: Iterable[Path], near: NearDuplicates | None = None
+) -> IngestReport:
     report = IngestReport()
     for path in paths:
         location = str(path.expanduser().resolve())
-        report.merge(ingest(store, read_path(path), "files", location))
+        report.merge(ingest(store, read_path(path), "files", location, near))
     return report

@@ -12,7 +12,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 ANALYSED = ("de", "en")
 MIN_CHARS = 40  # below this the text says too little; the feed's own language tag decides
 MIN_CONFIDENCE = 0.7
-SAMPLE_CHARS = 3000
+SAMPLE_CHARS = 1000  # enough to tell; the cost grows with the sample
 
 
 @functools.cache

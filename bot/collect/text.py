@@ -91,6 +91,12 @@ def clean_text(text: str) -> str:
     return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip()
 
 
+def one_line(text: object, limit: int = 200) -> str:
+    """Any message as one line of at most `limit` characters (for recorded states)."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 def looks_binary(text: str) -> bool:
     """Decoded text that is mostly replacement or private-use characters is not prose."""
     sample = text[:20_000]

@@ -19,11 +19,43 @@ class ActorMatch:
     close: list[Actor]  # suggestions when nothing matched well
 
 
-def _weights(session: Session) -> dict[int, int]:
+def _weights(session: Session, ids: list[int]) -> dict[int, int]:
+    """How many articles name each of these actors: the more, the likelier the one meant."""
     rows = session.execute(
-        select(ArticleActor.actor_id, func.count()).group_by(ArticleActor.actor_id)
+        select(ArticleActor.actor_id, func.count())
+        .where(ArticleActor.actor_id.in_(ids))
+        .group_by(ArticleActor.actor_id)
     )
     return dict(rows.all())
+
+
+class _NameIndex:
+    """Every actor's name and its words, case-folded — rebuilt only when actors change, so a
+    lookup does not load thousands of rows."""
+
+    def __init__(self) -> None:
+        self.version: tuple | None = None
+        self.names: list[tuple[int, str, frozenset[str]]] = []
+
+    def current(self, session: Session) -> list[tuple[int, str, frozenset[str]]]:
+        version = tuple(
+            session.execute(
+                select(func.count(Actor.id), func.max(Actor.id), func.max(Actor.last_seen_at))
+            ).one()
+        )
+        if version != self.version:
+            rows = session.execute(select(Actor.id, Actor.name)).all()
+            self.names = [(i, name, frozenset(name.casefold().split())) for i, name in rows]
+            self.version = version
+        return self.names
+
+
+_INDEXES: dict[str, _NameIndex] = {}
+
+
+def _index(session: Session) -> list[tuple[int, str, frozenset[str]]]:
+    key = str(session.get_bind().url)
+    return _INDEXES.setdefault(key, _NameIndex()).current(session)
 
 
 def find_actor(session: Session, query: str, limit: int = 5) -> ActorMatch:
@@ -35,35 +67,34 @@ def find_actor(session: Session, query: str, limit: int = 5) -> ActorMatch:
         return ActorMatch([], [])
     key = query.casefold()
     keys = {key, key.removesuffix("s"), key.removesuffix("'s"), key.removesuffix("’s")}
-    actors = list(session.scalars(select(Actor)))
-    weights = _weights(session)
+    names = _index(session)
 
-    def ranked(found: list[Actor]) -> list[Actor]:
-        return sorted(found, key=lambda a: (-weights.get(a.id, 0), a.name))[:limit]
+    def ranked(ids: list[int]) -> list[Actor]:
+        weights = _weights(session, ids)
+        best = sorted(ids, key=lambda i: -weights.get(i, 0))[:limit]
+        actors = {a.id: a for a in session.scalars(select(Actor).where(Actor.id.in_(best)))}
+        return sorted(actors.values(), key=lambda a: (-weights.get(a.id, 0), a.name))
 
-    exact = [a for a in actors if a.name.casefold() in keys]
+    exact = [i for i, name, _words in names if name.casefold() in keys]
     if exact:
         return ActorMatch(ranked(exact), [])
     # A surname or any whole word of the name: "rubio" → "Marco Rubio".
-    words = [a for a in actors if keys & set(a.name.casefold().split())]
+    words = [i for i, _name, name_words in names if keys & name_words]
     if words:
         return ActorMatch(ranked(words), [])
     # Typos: compare with whole names and with each word of a name ("Rubo" ~ "Rubio").
     best: dict[int, float] = {}
-    for a in actors:
-        forms = [a.name, *a.name.split()]
+    for i, name, _words in names:
+        forms = [name, *name.split()]
         score = max(fuzz.ratio(query, form, processor=utils.default_process) for form in forms)
         if score >= 60:
-            best[a.id] = score
-    by_id = {a.id: a for a in actors}
-    scored = sorted(best.items(), key=lambda kv: (-kv[1], -weights.get(kv[0], 0)))
-    if (
-        scored
-        and scored[0][1] >= FUZZY_CUTOFF
-        and (len(scored) == 1 or scored[1][1] < scored[0][1] - 5)
+            best[i] = score
+    scored = sorted(best.items(), key=lambda kv: -kv[1])
+    if scored and scored[0][1] >= FUZZY_CUTOFF and (
+        len(scored) == 1 or scored[1][1] < scored[0][1] - 5
     ):
-        return ActorMatch([by_id[scored[0][0]]], [])
-    return ActorMatch([], [by_id[i] for i, _score in scored[:limit]])
+        return ActorMatch([session.get(Actor, scored[0][0])], [])
+    return ActorMatch([], ranked([i for i, _score in scored[: limit * 4]]))
 
 
 def top_actors(session: Session, article_ids: list[int], limit: int = 8) -> list[Actor]:

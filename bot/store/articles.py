@@ -3,55 +3,153 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.collect.dedup import canonical_url, content_hash
+from bot.collect.dedup import (
+    NEAR_WINDOW_DAYS,
+    NearDuplicates,
+    canonical_url,
+    content_hash,
+    minhash,
+)
+from bot.collect.language import skip_reason
 from bot.collect.types import RawArticle
-from bot.store.schema import Article, Source, utcnow
+from bot.store.schema import Article, ArticleFingerprint, ArticleSource, Source, utcnow
 
 
-def source_for(session: Session, kind: str, location: str, title: str | None = None) -> Source:
-    source = session.scalar(select(Source).where(Source.location == location))
-    if source is None:
-        source = Source(kind=kind, location=location, title=title)
-        session.add(source)
-        session.flush()
-    return source
+@dataclass(frozen=True)
+class Stored:
+    outcome: str  # new | updated | unchanged | duplicate
+    article_id: int  # the article that now holds the text (the earlier one for a duplicate)
 
 
-def add_article(session: Session, raw: RawArticle, source: Source | None) -> str:
-    """Store one article: 'new', 'updated' (same URL, new text), or 'unchanged'/'duplicate'."""
+def add_article(
+    session: Session, raw: RawArticle, source: Source | None, near: NearDuplicates | None = None
+) -> Stored:
+    """Store one article: 'new', 'updated' (same URL, new text), 'unchanged', or 'duplicate'
+    (the same text, or with `near` a near-duplicate of a recent article, under another URL:
+    the article gains this source instead of a twin). An article in a language that is not
+    analysed is stored as skipped, with the reason."""
     url = canonical_url(raw.url)
     digest = content_hash(raw.text)
     existing = session.scalar(select(Article).where(Article.url == url))
+    if existing is not None and existing.content_hash == digest:
+        add_source(session, existing, source, url, raw)
+        return Stored("unchanged", existing.id)
+    twin = session.scalar(select(Article).where(Article.content_hash == digest))
+    if twin is not None:
+        add_source(session, twin, source, url, raw)
+        return Stored("duplicate", twin.id)
+    if existing is not None and not _may_replace(existing, source, raw):
+        add_source(session, existing, source, url, raw)
+        return Stored("duplicate", existing.id)
+    signature = minhash(raw.text)
     if existing is not None:
-        if existing.content_hash == digest:
-            return "unchanged"
-        if session.scalar(select(Article.id).where(Article.content_hash == digest)):
-            return "duplicate"
-        existing.title, existing.text, existing.content_hash = raw.title, raw.text, digest
+        add_source(session, existing, source, url, raw)
+        existing.title, existing.text, existing.content_hash = raw.title[:500], raw.text, digest
         existing.published_at = raw.published_at or existing.published_at
-        existing.status, existing.skip_reason = "new", None
-        return "updated"
-    if session.scalar(select(Article.id).where(Article.content_hash == digest)):
-        return "duplicate"
-    session.add(
-        Article(
-            source=source,
-            url=url,
-            title=raw.title[:500],
-            text=raw.text,
-            language=raw.language,
-            author=(raw.author or "")[:300] or None,
-            outlet=(raw.outlet or "")[:300] or None,
-            published_at=raw.published_at,
-            content_hash=digest,
+        existing.language = raw.language or existing.language
+        _set_status(existing)
+        _set_fingerprint(session, existing.id, signature)
+        return Stored("updated", existing.id)
+    if near is not None and signature is not None:
+        match = near.find(signature)
+        if match is not None and (story := session.get(Article, match)) is not None:
+            add_source(session, story, source, url, raw)
+            return Stored("duplicate", story.id)
+    article = Article(
+        source=source,
+        url=url,
+        title=raw.title[:500],
+        text=raw.text,
+        language=raw.language,
+        author=(raw.author or "")[:300] or None,
+        outlet=(raw.outlet or "")[:300] or None,
+        published_at=raw.published_at,
+        content_hash=digest,
+    )
+    _set_status(article)
+    session.add(article)
+    session.flush()
+    # A new article has no sources and no fingerprint yet: plain inserts, no look-ups.
+    session.add(_source_row(article.id, source, url, raw))
+    if signature is not None:
+        session.add(ArticleFingerprint(article_id=article.id, minhash=signature))
+        if near is not None:
+            near.add(article.id, signature)
+    return Stored("new", article.id)
+
+
+def add_source(
+    session: Session, article: Article, source: Source | None, url: str, raw: RawArticle
+) -> None:
+    """Record that `source` carries `article` at `url` (once per article, source and URL)."""
+    source_id = source.id if source is not None else None
+    known = session.scalar(
+        select(ArticleSource.id).where(
+            ArticleSource.article_id == article.id,
+            ArticleSource.source_id == source_id,  # "IS NULL" for None
+            ArticleSource.url == url,
         )
     )
-    session.flush()
-    return "new"
+    if known is None:
+        session.add(_source_row(article.id, source, url, raw))
+
+
+def _source_row(article_id: int, source: Source | None, url: str, raw: RawArticle) -> ArticleSource:
+    return ArticleSource(
+        article_id=article_id,
+        source_id=source.id if source is not None else None,
+        url=url,
+        outlet=(raw.outlet or "")[:300] or None,
+        title=raw.title[:500] or None,
+    )
+
+
+def article_sources(session: Session, article_id: int) -> list[ArticleSource]:
+    query = select(ArticleSource).where(ArticleSource.article_id == article_id)
+    return list(session.scalars(query.order_by(ArticleSource.id)))
+
+
+def near_duplicate_index(session: Session, days: int = NEAR_WINDOW_DAYS) -> NearDuplicates:
+    """The signatures of the articles of the last `days`, ready for `add_article(near=…)`."""
+    index = NearDuplicates()
+    since = utcnow() - dt.timedelta(days=days)
+    rows = session.execute(
+        select(ArticleFingerprint.article_id, ArticleFingerprint.minhash).where(
+            ArticleFingerprint.created_at >= since
+        )
+    )
+    for article_id, signature in rows:
+        index.add(article_id, signature)
+    return index
+
+
+def _may_replace(existing: Article, source: Source | None, raw: RawArticle) -> bool:
+    """Another text under a known URL: its own source's edit, or a fuller text (a page
+    instead of a teaser). Another feed's shorter teaser for the same link is just a source;
+    otherwise two feeds would overwrite each other's text on every run."""
+    same_source = source is None or existing.source_id in (None, source.id)
+    return same_source or len(raw.text) > len(existing.text)
+
+
+def _set_status(article: Article) -> None:
+    reason = skip_reason(article.language)
+    article.status, article.skip_reason = ("skipped", reason) if reason else ("new", None)
+
+
+def _set_fingerprint(session: Session, article_id: int, signature: bytes | None) -> None:
+    fingerprint = session.get(ArticleFingerprint, article_id)
+    if signature is None:
+        if fingerprint is not None:
+            session.delete(fingerprint)
+    elif fingerprint is None:
+        session.add(ArticleFingerprint(article_id=article_id, minhash=signature))
+    else:
+        fingerprint.minhash, fingerprint.created_at = signature, utcnow()
 
 
 def pending_ids(session: Session, limit: int | None = None) -> list[int]:
@@ -90,10 +188,3 @@ def latest_day(session: Session, zone: dt.tzinfo) -> dt.date | None:
     if isinstance(newest, str):  # SQLite returns coalesce() results as text
         newest = dt.datetime.fromisoformat(newest)
     return newest.replace(tzinfo=dt.UTC).astimezone(zone).date()
-
-
-def touch_source(session: Session, source: Source, error: str | None = None) -> None:
-    if error:
-        source.last_error, source.last_error_at = error[:500], utcnow()
-    else:
-        source.last_success_at = utcnow()

@@ -49,14 +49,26 @@ def create_store_engine(url: str) -> Engine:
         raise StoreError(f"store.url: cannot use {parsed.render_as_string()!r}: {error}") from None
 
 
-def migrate(engine: Engine) -> None:
+def migrate(engine: Engine, target: str = "heads") -> None:
     """Bring the schema to the newest version; data is kept (Alembic migrations)."""
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        # "heads": features add migrations on their own branches from 0001; all get applied.
-        command.upgrade(config, "heads")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            # SQLite alters a table by copying it; with foreign keys on, dropping the old copy
+            # would fail (or cascade). The pragma only works outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        with connection.begin():
+            config.attributes["connection"] = connection
+            # "heads": features add migrations on their own branches from 0001; all apply.
+            command.upgrade(config, target)
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            if broken:
+                raise StoreError(f"migration left broken references: {broken[:3]}")
 
 
 class Store:

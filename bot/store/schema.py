@@ -16,10 +16,12 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -54,6 +56,12 @@ class Source(Base):
     last_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     etag: Mapped[str | None] = mapped_column(String(500))
     last_modified: Mapped[str | None] = mapped_column(String(100))
+    # Feeds (bot/collect/sources.py): who added it, whether it is still collected, the feed
+    # found at `location` (autodiscovery, permanent redirects), and the last run in one line.
+    origin: Mapped[str | None] = mapped_column(String(16))  # config | user
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    feed_url: Mapped[str | None] = mapped_column(String(2000))
+    last_status: Mapped[str | None] = mapped_column(String(300))
 
 
 class Article(Base):
@@ -80,6 +88,54 @@ class Article(Base):
     def day_time(self) -> dt.datetime:
         """The time that places an article on a day: published, else ingested."""
         return self.published_at or self.ingested_at
+
+
+class ArticleSource(Base):
+    """Where an article was found: one row per source and URL, so the same agency story on
+    three sites is one article with three sources."""
+
+    __tablename__ = "article_sources"
+    __table_args__ = (
+        UniqueConstraint("article_id", "source_id", "url", name="uq_article_sources_article_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="SET NULL"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(2000))  # canonical URL of this copy
+    outlet: Mapped[str | None] = mapped_column(String(300))
+    title: Mapped[str | None] = mapped_column(String(500))
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FeedItem(Base):
+    """A feed item already handled: a known, unedited item costs no page fetch and no analysis."""
+
+    __tablename__ = "feed_items"
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the guid
+    digest: Mapped[str] = mapped_column(String(64))  # sha256 of what the item said
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class ArticleFingerprint(Base):
+    """An article's MinHash signature (bot/collect/dedup.py), for near-duplicate detection."""
+
+    __tablename__ = "article_fingerprints"
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
 class Actor(Base):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import logging
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.store.schema import Actor, Article, ArticleActor, Sentence, Story, StoryArticle
-from bot.stories.terms import cosine, normalised, term_vector
+from bot.stories.terms import normalised, term_vector
 
 # A story stays open for new articles this long after its newest one.
 WINDOW = dt.timedelta(days=3)
@@ -32,11 +33,14 @@ THRESHOLD = 0.30
 # at all (MIN_TEXT), so one politician in two unrelated stories does not merge them.
 ACTOR_BONUS = 0.25
 MIN_TEXT = 0.12
+# An article looks for candidate stories by this many of its most telling terms.
+CANDIDATE_TERMS = 12
 # Terms kept in a story's centroid: enough to describe it, small enough to store as JSON.
 MAX_TERMS = 80
 # What an article contributes to its vector: the headline counts double, then the lead.
 TITLE_WEIGHT, LEAD_SENTENCES = 2.0, 6
 PEOPLE = ("PER", "ORG")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -83,6 +87,8 @@ class Clusterer:
         self._by_term: dict[str, set[int]] = collections.defaultdict(set)
         self._by_actor: dict[str, set[int]] = collections.defaultdict(set)
         self._df: collections.Counter[str] = collections.Counter()
+        self._idf_now: _Idf | None = None
+        self._norms: dict[int, float] = {}  # story index → TF-IDF norm under `_idf_now`
         for story in stories:
             self._add_story(story)
 
@@ -100,6 +106,7 @@ class Clusterer:
     def _retire(self, index: int) -> None:
         """Out of the candidate set and the IDF statistics (the story itself is kept)."""
         self._active.discard(index)
+        self._norms.pop(index, None)
         story = self.stories[index]
         for term in story.terms:
             self._by_term[term].discard(index)
@@ -108,11 +115,36 @@ class Clusterer:
             self._by_actor[actor].discard(index)
 
     def _idf(self) -> _Idf:
-        return _Idf(self._df, len(self._active))
+        """The IDF, re-taken when the number of active stories has changed by a tenth: stable
+        in between, so the stories' weighted norms can be cached."""
+        active = len(self._active)
+        if self._idf_now is None or abs(active - self._idf_now.stories) > max(8, active // 10):
+            self._idf_now = _Idf(self._df, active)
+            self._norms.clear()
+        return self._idf_now
 
-    def similarity(self, item: Item, story: StoryState, idf: _Idf | None = None) -> float:
-        """Text cosine plus the actor bonus (the number `THRESHOLD` is compared with)."""
-        text = cosine(item.terms, story.terms, idf or self._idf())
+    def _norm(self, index: int, idf: _Idf) -> float:
+        norm = self._norms.get(index)
+        if norm is None:
+            terms = self.stories[index].terms
+            norm = math.sqrt(sum((w * idf.get(t)) ** 2 for t, w in terms.items()))
+            self._norms[index] = norm
+        return norm
+
+    @staticmethod
+    def _item_norm(item: Item, idf: _Idf) -> float:
+        return math.sqrt(sum((w * idf.get(t)) ** 2 for t, w in item.terms.items()))
+
+    def _score(self, item: Item, item_norm: float, index: int, idf: _Idf) -> float:
+        """Text cosine (TF-IDF) plus the actor bonus: what `THRESHOLD` is compared with."""
+        story = self.stories[index]
+        dot = 0.0
+        for term, weight in item.terms.items():
+            other = story.terms.get(term)
+            if other:
+                dot += weight * other * idf.get(term) ** 2
+        norm = item_norm * self._norm(index, idf)
+        text = dot / norm if norm else 0.0
         if text < MIN_TEXT or not item.actors:
             return text
         shared = sum(w for actor, w in item.actors.items() if actor in story.actors)
@@ -125,18 +157,22 @@ class Clusterer:
         horizon = item.when - 2 * self.window
         for index in [i for i in self._active if self.stories[i].last_seen < horizon]:
             self._retire(index)
+        idf = self._idf()
+        # Candidates share one of the item's most telling terms, or an actor: a story that
+        # shares only common words cannot reach the threshold, and long articles stay fast.
+        telling = sorted(item.terms, key=lambda t: -item.terms[t] * idf.get(t))[:CANDIDATE_TERMS]
         candidates: set[int] = set()
-        for term in item.terms:
+        for term in telling:
             candidates |= self._by_term.get(term, set())
         for actor in item.actors:
             candidates |= self._by_actor.get(actor, set())
-        idf = self._idf()
+        item_norm = self._item_norm(item, idf)
         best, best_score = None, 0.0
         for index in candidates:
             story = self.stories[index]
             if index not in self._active or not story.active_at(item.when, self.window):
                 continue
-            score = self.similarity(item, story, idf)
+            score = self._score(item, item_norm, index, idf)
             if score > best_score:
                 best, best_score = index, score
         if best is None or best_score < self.threshold:
@@ -147,6 +183,7 @@ class Clusterer:
 
     def _grow(self, index: int, item: Item) -> None:
         story = self.stories[index]
+        self._norms.pop(index, None)
         for term in story.terms:
             self._by_term[term].discard(index)
             self._df[term] -= 1
@@ -173,12 +210,12 @@ class _Idf(dict):
 
     def __init__(self, df: collections.Counter, stories: int) -> None:
         super().__init__()
-        self._df, self._n = df, stories
+        self._df, self.stories = df, stories
 
     def get(self, term: str, default: float = 1.0) -> float:
         value = dict.get(self, term)
         if value is None:
-            value = math.log((1 + self._n) / (1 + max(self._df.get(term, 0), 0))) + 1.0
+            value = math.log((1 + self.stories) / (1 + max(self._df.get(term, 0), 0))) + 1.0
             self[term] = value
         return value
 
@@ -287,3 +324,13 @@ def assign_stories(session: Session, article_ids: Iterable[int]) -> int:
     )
     session.flush()
     return len(joined)
+
+
+def assign_stories_quietly(session: Session, article_ids: Iterable[int]) -> None:
+    """`assign_stories` for the analysis stage: a failure is logged and rolled back alone, never
+    losing the chunk's analysis — the briefing assigns what is left when it next reads the day."""
+    try:
+        with session.begin_nested():
+            assign_stories(session, article_ids)
+    except Exception:
+        log.exception("story assignment failed; it is retried when the briefing is built")

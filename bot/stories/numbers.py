@@ -37,7 +37,7 @@ _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 @dataclass(frozen=True)
 class Figure:
     label: str  # "176 Drohnen über Nacht"
-    number: str  # "176" — what "new number" compares
+    number: str  # "176", "1,5 Millionen" — what "a new number" compares
     sentence: str  # the whole sentence it stands in
     article_id: int
     position: int
@@ -47,7 +47,12 @@ def figures_in(text: str) -> list[tuple[str, str]]:
     """(label, number) for each figure in a sentence."""
     found = []
     frame = _FRAME.search(text)
-    for match in _FIGURE.finditer(text):
+    matches = list(_FIGURE.finditer(text))
+    # The time frame belongs to the figure nearest to it: "über Nacht … 176 Drohnen".
+    framed = (
+        min(matches, key=lambda m: abs(m.start() - frame.start())) if frame and matches else None
+    )
+    for match in matches:
         number, scale = match.group("number"), match.group("scale")
         unit, noun = match.group("unit"), match.group("noun")
         if noun and noun.split()[-1] in _NOT_COUNTED:
@@ -57,7 +62,9 @@ def figures_in(text: str) -> list[tuple[str, str]]:
         if number in ("0", "1") and not (scale or unit):
             continue
         label = match.group(0).strip()
-        if frame and frame.group(1) not in label:
+        if scale:
+            number = f"{number} {scale}"
+        if match is framed and frame.group(1) not in label:
             label = f"{label} {frame.group(1)}"
         found.append((label, number))
     return found

@@ -29,8 +29,9 @@ MIN_WORDS, MAX_WORDS = 6, 60
 # and it bounds the pairwise comparisons for stories with many articles.
 SENTENCES_PER_ARTICLE = 15
 MAX_ARTICLES = 12
-# Score = LEAD * lead prior + CENTROID * centroid cosine + SUPPORT * centrality.
-LEAD, CENTROID, SUPPORT = 0.5, 0.3, 0.2
+# Score = LEAD * lead prior + CENTROID * centroid cosine + SUPPORT * centrality. News puts the
+# gist first: a strong lead prior matches editors' teasers best (bench/summaries.py).
+LEAD, CENTROID, SUPPORT = 0.7, 0.2, 0.1
 # A candidate this close (cosine of content words) to a picked or known sentence says nothing new.
 REDUNDANT = 0.5
 
@@ -109,7 +110,9 @@ def summarise(
     candidates: list[Candidate], count: int, known: Iterable[str] = ()
 ) -> list[Candidate]:
     """The story's best `count` sentences, each from `candidates`, none redundant with another
-    or with `known` (sentences the reader has already seen); in reading order per article."""
+    or with `known` (sentences the reader has already seen); in reading order per article.
+    Only the first SENTENCES_PER_ARTICLE candidates of each article are read."""
+    candidates = [c for c in candidates if c.lead < SENTENCES_PER_ARTICLE]
     if not candidates or count < 1:
         return []
     vectors = [normalised(term_vector([(c.text, 1.0)])) for c in candidates]
@@ -181,17 +184,19 @@ def _support(
 
 
 def story_candidates(
-    session: Session, articles: list[Article], per_article: int = SENTENCES_PER_ARTICLE
+    session: Session, articles: list[Article], per_article: int | None = None
 ) -> list[Candidate]:
-    """Summary candidates from stored articles: non-boilerplate, whole sentences from the top of
-    each article, with the person each sentence's predecessor names (for "Er …")."""
+    """Usable sentences of stored articles (the first `per_article` of each, else all):
+    non-boilerplate, whole sentences, each with the person its predecessor names (for "Er …").
+    `summarise` wants those with `lead < SENTENCES_PER_ARTICLE`; figures may come from all."""
     articles = articles[:MAX_ARTICLES]
     ids = [a.id for a in articles]
     titles = {a.id: a.title for a in articles}
+    query = select(Sentence.article_id, Sentence.position, Sentence.text, Sentence.boilerplate)
+    if per_article is not None:
+        query = query.where(Sentence.position < per_article + 5)
     rows = session.execute(
-        select(Sentence.article_id, Sentence.position, Sentence.text, Sentence.boilerplate)
-        .where(Sentence.article_id.in_(ids), Sentence.position < per_article + 5)
-        .order_by(Sentence.article_id, Sentence.position)
+        query.where(Sentence.article_id.in_(ids)).order_by(Sentence.article_id, Sentence.position)
     ).all()
     people: dict[tuple[int, int], list[str]] = collections.defaultdict(list)
     for article_id, sentence, name in session.execute(
@@ -208,7 +213,7 @@ def story_candidates(
     for article_id, position, text, boilerplate in rows:
         if boilerplate or not usable(text, [titles[article_id]]):
             continue
-        if leads[article_id] >= per_article:
+        if per_article is not None and leads[article_id] >= per_article:
             continue
         out.append(
             Candidate(

@@ -1,0 +1,321 @@
+"""Stories: articles grouped across sources and days, summarised, ranked, and what is new."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.brief.build import build_briefing
+from bot.brief.dossier import build_dossier
+from bot.chat.handlers import briefing_reply
+from bot.chat.reply import Chat, Reply, Services
+from bot.config import BriefingConfig
+from bot.jobs import collect
+from bot.store import open_store
+from bot.store.actors import find_actor
+from bot.store.schema import Article, Story, StoryArticle
+from bot.stories.cluster import Clusterer, Item
+from bot.stories.numbers import figures_in
+from bot.stories.summarise import Candidate, opening, summarise, usable
+from bot.stories.terms import content_terms, term_vector
+from tests.conftest import make_config
+
+DAY1, DAY2 = dt.date(2025, 2, 18), dt.date(2025, 2, 19)
+
+# Written for these tests: one story over two days and two outlets, and two unrelated ones.
+ARTICLES = {
+    "riad-tagesblatt.md": (
+        "Tagesblatt",
+        "2025-02-18T09:00:00Z",
+        "USA und Russland verhandeln in Riad über die Ukraine",
+        "Die Außenminister der USA und Russlands haben sich am Dienstag in der saudischen "
+        "Hauptstadt Riad zu Gesprächen getroffen. US-Außenminister Marco Rubio und der russische "
+        "Außenminister Sergej Lawrow sprachen mehr als vier Stunden miteinander. Beide Seiten "
+        "vereinbarten, ihre Botschaften wieder voll zu besetzen. Er sagte nach dem Treffen, es "
+        "sei ein erster Schritt zu einem dauerhaften Frieden. Die Ukraine war zu dem Treffen "
+        "nicht eingeladen. Kiew kritisierte, dass über das Land ohne seine Beteiligung "
+        "gesprochen werde.\n\nAbonnieren Sie unseren Newsletter und erhalten Sie die wichtigsten "
+        "Nachrichten des Tages direkt in Ihren Posteingang.",
+    ),
+    "riad-rundschau.md": (
+        "Rundschau",
+        "2025-02-18T11:30:00Z",
+        "Gespräche in Riad: Washington und Moskau wollen Botschaften wieder besetzen",
+        "Bei einem Treffen in Riad haben sich die USA und Russland darauf geeinigt, ihre "
+        "Botschaften wieder voll zu besetzen. US-Außenminister Marco Rubio traf dort am Dienstag "
+        "den russischen Außenminister Sergej Lawrow. An den Gesprächen nahm auch der "
+        "Sicherheitsberater Mike Waltz teil. Die Ukraine war bei den Gesprächen nicht vertreten. "
+        "Rubio sprach von einem ersten Schritt zu einem dauerhaften Frieden in der Ukraine. Ein "
+        "Treffen zwischen Donald Trump und Wladimir Putin ist noch nicht geplant.",
+    ),
+    "haushalt.md": (
+        "Tagesblatt",
+        "2025-02-18T14:00:00Z",
+        "Bundestag beschließt den Haushalt für das kommende Jahr",
+        "Der Bundestag hat am Dienstag den Bundeshaushalt mit Ausgaben von 480 Milliarden Euro "
+        "beschlossen. Finanzminister Christian Lindner verteidigte die Schuldenbremse in der "
+        "Debatte. Die Opposition kritisierte die geplanten Kürzungen bei der Bildung. Der "
+        "Bundesrat muss dem Haushalt im März noch zustimmen. Für den Entwurf stimmten 385 "
+        "Abgeordnete.",
+    ),
+    "riad-tag2.md": (
+        "Rundschau",
+        "2025-02-19T08:00:00Z",
+        "Nach den Gesprächen in Riad: Selenskyj reist nach Saudi-Arabien",
+        "Einen Tag nach den Gesprächen der USA und Russlands in Riad reist der ukrainische "
+        "Präsident Wolodymyr Selenskyj nach Saudi-Arabien. Selenskyj sagte, die Ukraine werde "
+        "keine Ergebnisse akzeptieren, die ohne Kiew ausgehandelt würden. US-Außenminister Marco "
+        "Rubio hatte am Dienstag in Riad den russischen Außenminister Sergej Lawrow getroffen. "
+        "Beide Seiten hatten vereinbart, ihre Botschaften wieder voll zu besetzen. In der Nacht "
+        "griff Russland die Ukraine mit 176 Drohnen an. Die Gespräche über die Ukraine sollen in "
+        "der kommenden Woche in Riad fortgesetzt werden.",
+    ),
+    "hochwasser.md": (
+        "Tagesblatt",
+        "2025-02-19T10:00:00Z",
+        "Hochwasser in Bayern: Pegel der Donau steigt weiter",
+        "In Bayern ist der Pegel der Donau am Mittwoch weiter gestiegen. In Passau mussten mehr "
+        "als 200 Menschen ihre Wohnungen verlassen. Ministerpräsident Markus Söder besuchte die "
+        "betroffenen Gemeinden. Der Deutsche Wetterdienst erwartet bis Donnerstag weiteren "
+        "Regen. Die Feuerwehr ist mit 1.500 Einsatzkräften vor Ort.",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def stories(tmp_path_factory, analyser):
+    """A store with the articles above collected (and so clustered by the analysis stage)."""
+    tmp = tmp_path_factory.mktemp("stories")
+    folder = tmp / "news"
+    folder.mkdir()
+    for name, (outlet, date, title, text) in ARTICLES.items():
+        url = f"https://{outlet.lower()}.example/{name.removesuffix('.md')}"
+        meta = f"title: {json.dumps(title)}\ndate: {date}\nsource: {outlet}\nurl: {url}"
+        front = f"---\n{meta}\n---\n"
+        (folder / name).write_text(front + text + "\n", encoding="utf-8")
+    config = make_config(tmp)
+    config = dataclasses.replace(
+        config, sources=dataclasses.replace(config.sources, paths=(str(folder),))
+    )
+    store = open_store(config.store.url)
+    collect(store, config, analyser=analyser)
+    yield Services(store, config)
+    store.close()
+
+
+def story_of(services, *slugs: str) -> set[int]:
+    """The stories of the articles whose URL ends with one of `slugs`."""
+    with services.store.session() as session:
+        rows = session.execute(
+            select(StoryArticle.story_id, Article.url).join(
+                Article, Article.id == StoryArticle.article_id
+            )
+        ).all()
+    return {story for story, url in rows if url.rsplit("/", 1)[1] in slugs}
+
+
+def test_articles_of_one_story_share_it_across_sources_and_days(stories):
+    assert len(story_of(stories, "riad-tagesblatt", "riad-rundschau", "riad-tag2")) == 1
+    riad = story_of(stories, "riad-tagesblatt")
+    assert not riad & story_of(stories, "haushalt")
+    assert not riad & story_of(stories, "hochwasser")
+    assert story_of(stories, "haushalt") != story_of(stories, "hochwasser")
+
+
+def test_collect_again_changes_no_story(stories, analyser):
+    def snapshot():
+        with stories.store.session() as session:
+            links = session.execute(select(StoryArticle.article_id, StoryArticle.story_id)).all()
+            rows = session.execute(select(Story.id, Story.article_count, Story.terms)).all()
+        return sorted(links), sorted((r.id, r.article_count, sorted(r.terms)) for r in rows)
+
+    before = snapshot()
+    report = collect(stories.store, stories.config, analyser=analyser)
+    assert report.analysis.analysed == 0
+    assert snapshot() == before
+    with stories.store.session() as session:
+        assert session.scalar(select(func.count()).select_from(Story)) == 3
+
+
+def test_day_one_story_with_two_independent_sources_leads(stories):
+    config = stories.config
+    with stories.store.session() as session:
+        briefing = build_briefing(session, DAY1, config.zone, config.briefing, "de")
+    top = briefing.developments[0]
+    assert {s.name for s in top.sources} == {"Tagesblatt", "Rundschau"}
+    assert top.day == 1 and top.new is None
+    assert briefing.story_count == 2 and len(briefing.developments) == 2
+    assert 1 <= len(top.summary) <= config.briefing.sentences_per_development
+    for line in top.summary:
+        assert line.source.url.startswith("https://")
+        assert usable(line.text) and "Newsletter" not in line.text
+        assert not line.text.startswith(("Er ", "Sie ", "Es "))
+    # The same fact from both outlets is said once.
+    assert sum("Botschaften" in line.text for line in top.summary) <= 1
+
+
+def test_day_two_leads_with_what_is_new(stories):
+    config = stories.config
+    with stories.store.session() as session:
+        briefing = build_briefing(session, DAY2, config.zone, config.briefing, "de")
+    riad = next(d for d in briefing.developments if "Riad" in d.title)
+    assert riad.day == 2 and riad.first_day == DAY1
+    assert riad.new is not None and riad.new.known_articles == 2
+    assert riad.summary_is_new
+    assert any("Selenskyj" in name for name in riad.new.actors)
+    assert "Marco Rubio" not in riad.new.actors
+    assert [f.label for f in riad.new.figures][:1] == ["176 Drohnen"]
+    # Already known: the embassies. Not repeated as news.
+    assert not any("Botschaften" in line.text for line in riad.summary)
+    text = briefing_reply(stories, Chat(1), DAY2).render("text", "de")
+    assert "Neu seit gestern" in text and "Tag 2 der Geschichte, seit 18.02." in text
+    assert "Zahlen des Tages" in text and "176 Drohnen" in text
+
+
+def test_reader_since_moves_what_counts_as_new(stories):
+    config = stories.config
+    late = dt.datetime(2025, 2, 19, 9, 0)  # after the day-2 Riad article
+    with stories.store.session() as session:
+        briefing = build_briefing(session, DAY2, config.zone, config.briefing, "de", since=late)
+    riad = next(d for d in briefing.developments if "Riad" in d.title)
+    assert riad.new.known_articles == 3 and not briefing.since_yesterday
+
+
+def test_reading_budget_trims_summaries(stories):
+    config = stories.config
+    tight = dataclasses.replace(config.briefing, reading_words=60)
+    with stories.store.session() as session:
+        briefing = build_briefing(session, DAY1, config.zone, tight, "de")
+    words = sum(
+        len(d.title.split()) + sum(len(s.text.split()) for s in d.summary)
+        for d in briefing.developments
+    )
+    smallest = len(briefing.developments) == 1 and len(briefing.developments[0].summary) == 1
+    assert words <= 60 or smallest
+    assert len(briefing.developments) < 2 or sum(len(d.summary) for d in briefing.developments) < 4
+
+
+def test_ranking_weights_are_configurable(stories):
+    config = stories.config
+    only_recency = BriefingConfig(
+        weight_sources=0.0, weight_actors=0.0, weight_novelty=0.0, weight_recency=1.0
+    )
+    with stories.store.session() as session:
+        briefing = build_briefing(session, DAY1, config.zone, only_recency, "de")
+    # The budget story came last in the day: by recency alone it leads.
+    assert "Haushalt" in briefing.developments[0].title
+
+
+def test_actor_timeline_says_what_is_new_since_yesterday(stories):
+    with stories.store.session() as session:
+        rubio = find_actor(session, "Rubio").exact[0]
+        dossier = build_dossier(
+            session,
+            rubio.id,
+            since=dt.datetime(2025, 2, 18, 23, 0),
+            now=dt.datetime(2025, 2, 19, 20, 0),
+        )
+    assert [e.day for e in dossier.timeline] == [DAY2, DAY1]
+    assert dossier.timeline[0].story_id == dossier.timeline[1].story_id
+    assert dossier.timeline[1].articles == 2
+    assert [e.day for e in dossier.fresh] == [DAY2]
+    text = Reply("actor", {"dossier": dossier}).render("text", "de")
+    assert "Seit gestern neu:" in text and "Verlauf der letzten Tage:" in text
+
+
+def test_telegram_briefing_paragraphs_stand_alone(stories):
+    from bot.brief.render import split_message
+    from tests.botapi.telegram_html import parse_html
+
+    html = briefing_reply(stories, Chat(1), DAY2).render("telegram", "de")
+    for paragraph in html.split("\n\n"):
+        parse_html(paragraph)  # each paragraph balanced on its own: a split never breaks it
+    assert all(len(part) <= 4096 for part in split_message(html))
+
+
+# --- the parts on their own ---------------------------------------------------------------------
+
+
+def test_terms_are_german_stems_without_stop_words():
+    assert content_terms("Die Gespräche") == content_terms("den Gesprächen")
+    assert content_terms("US-Russland-Gespräche") == ["usa", "russland", "gesprach"]
+    assert content_terms("und der sagte am Dienstag") == []
+
+
+def item(key: int, title: str, day: int, actors: dict | None = None) -> Item:
+    when = dt.datetime(2025, 2, day, 12)
+    return Item(key, when, title, term_vector([(title, 2.0)]), actors or {})
+
+
+def test_clusterer_joins_same_story_and_keeps_others_apart():
+    clusterer = Clusterer()
+    a, _ = clusterer.assign(item(1, "Rubio und Lawrow verhandeln in Riad über die Ukraine", 18))
+    b, score = clusterer.assign(item(2, "Verhandlungen in Riad: Lawrow trifft Rubio", 18))
+    c, _ = clusterer.assign(item(3, "Bundestag beschließt Haushalt", 18))
+    assert a is b and score >= 0.3 and c is not a
+    # The next day, the story continues; a week later the same words open a new story.
+    d, _ = clusterer.assign(item(4, "Nach Riad: Rubio will weiter mit Lawrow verhandeln", 19))
+    e, _ = clusterer.assign(item(5, "Rubio und Lawrow verhandeln wieder in Riad", 27))
+    assert d is a and e is not a
+    assert a.size == 3 and a.members == [1, 2, 4]
+
+
+def test_shared_actors_tip_related_articles_into_one_story():
+    words = "Treffen in Riad beendet"
+    other = "Gespräche in Riad ohne Ergebnis"
+    alone = Clusterer(threshold=0.35)
+    first, _ = alone.assign(item(1, words, 18))
+    second, _ = alone.assign(item(2, other, 18))
+    assert first is not second
+    people = {"Marco Rubio": 0.5, "Sergej Lawrow": 0.5}
+    shared = Clusterer(threshold=0.35)
+    first, _ = shared.assign(item(1, words, 18, people))
+    second, _ = shared.assign(item(2, other, 18, people))
+    assert first is second
+
+
+def candidate(position: int, text: str, article: int = 1, antecedent: str | None = None):
+    return Candidate(article, position, text, lead=position, antecedent=antecedent)
+
+
+def test_leading_pronoun_becomes_the_name_or_the_sentence_is_skipped():
+    fixed = opening(candidate(3, "Er sagte, die Gespräche seien gut verlaufen.", 1, "Marco Rubio"))
+    assert fixed.text == "Marco Rubio sagte, die Gespräche seien gut verlaufen."
+    assert opening(candidate(3, "Er sagte, die Gespräche seien gut verlaufen.")) is None
+    assert opening(candidate(3, "Sie sagten, die Gespräche seien gut.", 1, "Anna Muster")) is None
+    assert opening(candidate(3, "Dies kommt nach langen Verhandlungen überraschend.")) is None
+    assert opening(candidate(3, "Das Treffen dauerte vier Stunden und endete spät.")) is not None
+
+
+def test_summary_removes_redundancy_and_known_facts():
+    sentences = [
+        candidate(0, "Die USA und Russland wollen ihre Botschaften wieder besetzen.", 1),
+        candidate(0, "Russland und die USA wollen ihre Botschaften wieder besetzen.", 2),
+        candidate(1, "Selenskyj reist am Mittwoch nach Saudi-Arabien.", 2),
+        candidate(2, "Die Gespräche sollen in der nächsten Woche weitergehen.", 1),
+    ]
+    picked = summarise(sentences, 3)
+    assert sum("Botschaften" in c.text for c in picked) == 1 and len(picked) == 3
+    fresh = summarise(sentences, 3, known=["Die USA und Russland besetzen Botschaften wieder."])
+    assert not any("Botschaften" in c.text for c in fresh)
+
+
+def test_usable_sentences_are_whole():
+    assert usable("Die Regierung hat am Dienstag den Haushalt beschlossen.")
+    assert not usable("Holen Sie sich die wichtigsten Nachrichten des Tages und")
+    assert not usable("und dann hat die Regierung den Haushalt beschlossen.")
+    assert not usable("Kurz.")
+
+
+def test_figures_with_context():
+    found = figures_in("Russland griff über Nacht mit 176 Drohnen an, 38 Wohnungen wurden geräumt.")
+    assert [label for label, _n in found] == ["176 Drohnen über Nacht", "38 Wohnungen"]
+    assert figures_in("Seit dem 24. Februar 2022 und 2015 ist viel passiert.") == []
+    assert [n for _l, n in figures_in("Es geht um 1,5 Milliarden Euro und 12 Prozent.")] == [
+        "1,5 Milliarden",
+        "12",
+    ]

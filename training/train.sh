@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Reproducible training recipe for bot/models/de_morgenlage (German tok2vec+ner).
+#
+#   bash training/train.sh            # convert -> train -> package -> evaluate
+#
+# Env overrides: PYTHON (default .venv/bin/python), extra `spacy train`
+# overrides can be passed as arguments, e.g.
+#   bash training/train.sh --training.max_steps=2000
+set -euo pipefail
+
+cd "$(dirname "$0")/.."          # repo root
+PYTHON="${PYTHON:-.venv/bin/python}"
+OUT=training/output
+# deterministic-ish single-threaded BLAS (2-core box; spaCy CNN is numpy-based)
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" MKL_NUM_THREADS="${MKL_NUM_THREADS:-1}"
+
+echo "== 1/4 convert corpora"
+"$PYTHON" training/convert.py
+
+echo "== 2/4 spacy train (log: $OUT/train.log)"
+mkdir -p "$OUT"
+start=$(date +%s)
+"$PYTHON" -m spacy train training/config.cfg -o "$OUT" \
+    --paths.train training/corpus/train.spacy \
+    --paths.dev training/corpus/dev.spacy \
+    "$@" 2>&1 | tee "$OUT/train.log"
+echo "training took $(( $(date +%s) - start ))s"
+
+echo "== 3/4 package model-best -> bot/models/de_morgenlage"
+"$PYTHON" training/package.py "$OUT/model-best"
+
+echo "== 4/4 evaluate on held-out GermEval test sentences"
+"$PYTHON" training/evaluate.py --write-meta
+du -sh bot/models/de_morgenlage
