@@ -12,15 +12,23 @@ from bot.chat.reply import Button, Services
 from bot.deliver import RateLimiter, Sender, SendError
 from bot.i18n import t
 from bot.store.readers import claim_notice
-from bot.store.schema import Actor, Article, ArticleActor, Follow, FollowNotice, Subscriber, utcnow
+from bot.store.schema import (
+    Actor,
+    Article,
+    ArticleActor,
+    Follow,
+    FollowNotice,
+    StoryArticle,
+    Subscriber,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 
 
-def story_key(article: Article) -> str:
-    """The story an article belongs to, where stories are known; else the article itself."""
-    story_id = getattr(article, "story_id", None)
-    return f"s{story_id}" if story_id is not None else f"a{article.id}"
+def story_key(article_id: int, story_id: int | None) -> str:
+    """The story an article belongs to; an article not (yet) in a story stands for itself."""
+    return f"s{story_id}" if story_id is not None else f"a{article_id}"
 
 
 def pending_pushes(services: Services, since: dt.datetime) -> list[tuple]:
@@ -29,8 +37,9 @@ def pending_pushes(services: Services, since: dt.datetime) -> list[tuple]:
     pushes = []
     with services.store.session() as session:
         rows = session.execute(
-            select(Article, Actor, Subscriber)
+            select(Article, Actor, Subscriber, StoryArticle.story_id)
             .join(ArticleActor, ArticleActor.article_id == Article.id)
+            .outerjoin(StoryArticle, StoryArticle.article_id == Article.id)
             .join(Actor, Actor.id == ArticleActor.actor_id)
             .join(Follow, Follow.actor_id == Actor.id)
             .join(Subscriber, Subscriber.id == Follow.subscriber_id)
@@ -41,8 +50,8 @@ def pending_pushes(services: Services, since: dt.datetime) -> list[tuple]:
             )
             .order_by(Article.analysed_at)
         ).all()
-        for article, actor, reader in rows:
-            key = story_key(article)
+        for article, actor, reader, story_id in rows:
+            key = story_key(article.id, story_id)
             if claim_notice(session, reader.id, actor.id, key):
                 pushes.append(
                     (

@@ -149,24 +149,34 @@ def _since(services: Services, chat: Chat) -> dt.datetime:
     return last or now - dt.timedelta(days=1)
 
 
-@command("actor", "/actor Rubio", "Dossier: Rolle, Taten, Zitate, Kontakte", "dossier of an actor")
-def actor(services: Services, chat: Chat, args: str) -> Reply:
+def one_actor(services: Services, chat: Chat, args: str, verb: str, missing: str) -> int | Reply:
+    """The id of the one actor a reader means by `args`, or the reply that lets them pick
+    (buttons run `/verb #id`) or says nobody matched, with close names."""
     lang = chat.language
     if not args:
-        return message(t(lang, "actor.missing_name"))
+        return message(t(lang, missing))
     with services.store.session() as session:
         match = find_actor(session, args)
         if len(match.exact) == 1:
-            now = services.clock().astimezone(dt.UTC).replace(tzinfo=None)
-            dossier = build_dossier(session, match.exact[0].id, _since(services, chat), now=now)
-            buttons = [[Button(p.name[:60], f"/actor #{p.actor_id}")] for p in dossier.partners[:3]]
-            return Reply("actor", {"dossier": dossier}, buttons)
+            return match.exact[0].id
         choices = match.exact or match.close
-        buttons = [[Button(a.name[:60], f"/actor #{a.id}")] for a in choices]
+        buttons = [[Button(a.name[:60], f"/{verb} #{a.id}")] for a in choices]
     if match.exact:
         return message(t(lang, "actor.pick", query=args), buttons)
     text = t(lang, "actor.not_found", query=args)
     return message(f"{text} {t(lang, 'actor.close')}" if buttons else text, buttons)
+
+
+@command("actor", "/actor Rubio", "Dossier: Rolle, Taten, Zitate, Kontakte", "dossier of an actor")
+def actor(services: Services, chat: Chat, args: str) -> Reply:
+    found = one_actor(services, chat, args, "actor", "actor.missing_name")
+    if isinstance(found, Reply):
+        return found
+    now = services.clock().astimezone(dt.UTC).replace(tzinfo=None)
+    with services.store.session() as session:
+        dossier = build_dossier(session, found, _since(services, chat), now=now)
+    buttons = [[Button(p.name[:60], f"/actor #{p.actor_id}")] for p in dossier.partners[:3]]
+    return Reply("actor", {"dossier": dossier}, buttons)
 
 
 @command("actors", "/actors", "die wichtigsten Akteure von heute", "today's key actors")

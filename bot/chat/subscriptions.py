@@ -6,11 +6,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
-from bot.chat.handlers import command, help_
+from bot.chat.handlers import command, help_, one_actor
 from bot.chat.reply import Button, Chat, Reply, Services, message
 from bot.config import parse_hhmm
 from bot.i18n import LANGUAGES, t
-from bot.store.actors import find_actor
 from bot.store.readers import follow, followed, reader, reader_or_new, unfollow
 from bot.store.schema import Actor, Article, Delivery, Subscriber
 
@@ -109,45 +108,28 @@ def timezone(services: Services, chat: Chat, args: str) -> Reply:
         return _settings_reply(row, chat.language, t(chat.language, "settings.saved"))
 
 
-def _one_actor(services: Services, chat: Chat, args: str, verb: str) -> Actor | Reply:
-    """The actor a reader means, or the reply that asks them to pick or explains."""
-    lang = chat.language
-    if not args:
-        return message(t(lang, "follow.missing"))
-    with services.store.session() as session:
-        match = find_actor(session, args)
-        if len(match.exact) == 1:
-            return match.exact[0]
-        choices = match.exact or match.close
-        buttons = [[Button(a.name[:60], f"/{verb} #{a.id}")] for a in choices]
-    if match.exact:
-        return message(t(lang, "actor.pick", query=args), buttons)
-    text = t(lang, "actor.not_found", query=args)
-    return message(f"{text} {t(lang, 'actor.close')}" if buttons else text, buttons)
-
-
 @command("follow", "/follow Rubio", "bei neuen Meldungen zu NAME benachrichtigen", "follow NAME")
 def follow_(services: Services, chat: Chat, args: str) -> Reply:
-    found = _one_actor(services, chat, args, "follow")
+    found = one_actor(services, chat, args, "follow", "follow.missing")
     if isinstance(found, Reply):
         return found
     with services.store.session() as session:
         row = reader_or_new(session, chat.chat_id, chat.chat_type, _defaults(services, chat))
-        new = follow(session, row, session.get(Actor, found.id))
-    key = "follow.done" if new else "follow.already"
-    return message(t(chat.language, key, name=found.name))
+        actor = session.get(Actor, found)
+        new, name = follow(session, row, actor), actor.name
+    return message(t(chat.language, "follow.done" if new else "follow.already", name=name))
 
 
 @command("unfollow", "/unfollow Rubio", "nicht mehr folgen", "stop following NAME")
 def unfollow_(services: Services, chat: Chat, args: str) -> Reply:
-    found = _one_actor(services, chat, args, "unfollow")
+    found = one_actor(services, chat, args, "unfollow", "follow.missing")
     if isinstance(found, Reply):
         return found
     with services.store.session() as session:
-        row = reader(session, chat.chat_id)
-        gone = row is not None and unfollow(session, row, session.get(Actor, found.id))
+        row, actor = reader(session, chat.chat_id), session.get(Actor, found)
+        gone, name = row is not None and unfollow(session, row, actor), actor.name
     key = "follow.undone" if gone else "follow.not_following"
-    return message(t(chat.language, key, name=found.name))
+    return message(t(chat.language, key, name=name))
 
 
 @command("following", "/following", "wem Sie folgen", "who you follow")
