@@ -250,3 +250,31 @@ async def test_token_never_logged(server, services, caplog):
         await deliver_due(services, TelegramSender(bot), now=morning(services))
     logging.getLogger("test").info("url was http://x/bot%s/sendMessage", server.token)
     assert server.token not in caplog.text
+
+
+async def test_webhook_mode(server, services):
+    """The same Application, fed by webhook calls instead of long polling."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    application = build_application(services)
+    for job in application.job_queue.jobs():
+        job.schedule_removal()
+    async with application:
+        await application.start()
+        await application.updater.start_webhook(
+            listen="127.0.0.1",
+            port=port,
+            url_path="telegram",
+            webhook_url=f"http://127.0.0.1:{port}/telegram",
+            secret_token="morgenlage-test-secret",
+        )
+        try:
+            [reply] = await say(server, 701, "/actor Lavrov")
+            assert reply.visible_text.startswith("Sergey Lavrov")
+            assert server.webhook["secret_token"] == "morgenlage-test-secret"
+        finally:
+            await application.updater.stop()
+            await application.stop()
