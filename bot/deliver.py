@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.brief.build import build_briefing
 from bot.brief.render import render, split_message
@@ -109,13 +109,14 @@ class FanoutReport:
     pending: int = 0
     retries_429: int = 0
     plain_fallbacks: int = 0
+    waiting: int = 0  # due, but the day has no news yet
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"{self.due} fällig, {self.sent} zugestellt ({self.parts} Nachrichten), "
             f"{self.blocked} blockiert, {self.failed} fehlgeschlagen, {self.pending} offen, "
-            f"{self.retries_429}× 429"
+            f"{self.waiting} warten auf Meldungen, {self.retries_429}× 429"
         )
 
 
@@ -127,10 +128,17 @@ def local_slot(reader: Subscriber, now: dt.datetime) -> tuple[dt.date, dt.dateti
     return local_now.date(), dt.datetime.combine(local_now.date(), at, tzinfo=zone)
 
 
-def due_readers(
-    services: Services, now: dt.datetime, grace: dt.timedelta
-) -> list[tuple[int, int, str, dt.date]]:
-    """(reader id, chat id, language, local day) of every delivery due now and not finished."""
+@dataclass(frozen=True)
+class Due:
+    reader_id: int
+    chat_id: int
+    language: str
+    day: dt.date
+    since: dt.datetime | None  # the hour of the reader's last briefing: what they have seen
+
+
+def due_readers(services: Services, now: dt.datetime, grace: dt.timedelta) -> list[Due]:
+    """Every delivery due now and not finished."""
     due = []
     with services.store.session() as session:
         readers = subscribed_readers(session)
@@ -142,10 +150,20 @@ def due_readers(
                 )
             ).all()
         )
+        last_sent = dict(
+            session.execute(
+                select(Delivery.subscriber_id, func.max(Delivery.sent_at))
+                .where(Delivery.state == "sent")
+                .group_by(Delivery.subscriber_id)
+            ).all()
+        )
         for r in readers:
             day, slot = local_slot(r, now)
             if slot <= now <= slot + grace and (r.id, day) not in finished:
-                due.append((r.id, r.chat_id, r.language, day))
+                last = last_sent.get(r.id)
+                # By the hour: readers with the same slot share one rendered edition.
+                since = last.replace(minute=0, second=0, microsecond=0) if last else None
+                due.append(Due(r.id, r.chat_id, r.language, day, since))
     return due
 
 
@@ -159,11 +177,18 @@ class _Edition:
     article_ids: list[int]
     actor_ids: list[int]
 
+    @property
+    def empty(self) -> bool:
+        """No news for the day (yet): nothing worth a message."""
+        return not self.article_ids
 
-def _edition(services: Services, day: dt.date, language: str) -> _Edition:
+
+def _edition(
+    services: Services, day: dt.date, language: str, since: dt.datetime | None
+) -> _Edition:
     config = services.config
     with services.store.session() as session:
-        briefing = build_briefing(session, day, config.zone, config.briefing, language)
+        briefing = build_briefing(session, day, config.zone, config.briefing, language, since=since)
     user_dir = config.briefing.templates
     parts = split_message(
         render("briefing", "telegram", user_dir, briefing=briefing, lang=language)
@@ -176,7 +201,7 @@ def _edition(services: Services, day: dt.date, language: str) -> _Edition:
         parts=parts,
         plain=[plain_text(part) for part in parts],
         buttons=buttons,
-        article_ids=[d.article_id for d in briefing.developments],
+        article_ids=[i for d in briefing.developments for i in d.article_ids],
         actor_ids=[a.actor_id for a in briefing.actors],
     )
 
@@ -314,33 +339,41 @@ async def deliver_due(
     limiter = limiter or RateLimiter(config.messages_per_second)
     due = due_readers(services, now, dt.timedelta(minutes=config.grace_minutes))
     report = FanoutReport(due=len(due))
-    editions: dict[tuple[dt.date, str], _Edition] = {}
-    for _id, _chat, language, day in due:
-        if (day, language) not in editions:
-            editions[day, language] = _edition(services, day, language)
-            _remember_edition(services, day, language, editions[day, language])
+    editions: dict[tuple, _Edition] = {}
+    remembered: set[tuple[dt.date, str]] = set()
+    for item in due:
+        key = (item.day, item.language, item.since)
+        if key not in editions:
+            editions[key] = _edition(services, item.day, item.language, item.since)
+        if (item.day, item.language) not in remembered:  # editions differ only in emphasis
+            _remember_edition(services, item.day, item.language, editions[key])
+            remembered.add((item.day, item.language))
     gate = asyncio.Semaphore(concurrency)
 
-    async def one(reader_id: int, chat_id: int, language: str, day: dt.date) -> None:
+    async def one(item: Due) -> None:
+        if editions[item.day, item.language, item.since].empty:
+            # Don't send "no news": wait — a collection within the grace period fills it.
+            report.waiting += 1
+            return
         async with gate:
             try:
                 await deliver_one(
                     services,
                     sender,
                     limiter,
-                    reader_id,
-                    chat_id,
-                    day,
-                    editions[day, language],
+                    item.reader_id,
+                    item.chat_id,
+                    item.day,
+                    editions[item.day, item.language, item.since],
                     report,
                     sleep,
                 )
             except Exception as error:  # one reader's trouble never stops the fan-out
-                log.exception("delivery to reader %s failed", reader_id)
-                report.errors.append(f"{reader_id}: {error}")
+                log.exception("delivery to reader %s failed", item.reader_id)
+                report.errors.append(f"{item.reader_id}: {error}")
                 report.pending += 1
 
-    await asyncio.gather(*(one(*item) for item in due))
+    await asyncio.gather(*(one(item) for item in due))
     if due:
         log.info("delivery: %s", report.summary())
     return report

@@ -180,6 +180,17 @@ async def test_delivery_exactly_once_with_failures(server, services):
         assert not reader(session, 202).active
 
 
+async def test_no_news_no_message_until_news_arrive(server, services):
+    subscribe(services, 302)
+    bot = server.make_bot()
+    async with bot:
+        sender = TelegramSender(bot)
+        next_day = morning(services) + dt.timedelta(days=1)  # the seed is today's only news
+        report = await deliver_due(services, sender, now=next_day)
+        assert (report.due, report.waiting, report.sent) == (1, 1, 0)
+    assert server.messages_for(302) == []
+
+
 async def test_missed_slot_within_grace_and_not_after(server, services):
     subscribe(services, 301, time="07:00")
     bot = server.make_bot()
@@ -278,3 +289,34 @@ async def test_webhook_mode(server, services):
         finally:
             await application.updater.stop()
             await application.stop()
+
+
+async def test_next_briefing_leads_with_what_is_new_for_the_reader(server, services, tmp_path):
+    """Day 1 delivered; a new article of the same story arrives; the reader's next briefing
+    says what is new since *their* last briefing."""
+    subscribe(services, 801)
+    bot = server.make_bot()
+    async with bot:
+        sender = TelegramSender(bot)
+        assert (await deliver_due(services, sender, now=morning(services))).sent == 1
+        news = tmp_path / "news"
+        news.mkdir()
+        tomorrow = (morning(services) + dt.timedelta(days=1, hours=2)).isoformat()
+        (news / "tag2.md").write_text(
+            f"---\ntitle: Rubio und Lavrov setzen Gespräche in Riad fort\ndate: {tomorrow}\n---\n"
+            "Außenminister Marco Rubio und der russische Außenminister Sergey Lavrov haben ihre "
+            "Gespräche in Riad am Mittwoch fortgesetzt. Lavrov sagte, beide Seiten hätten sich "
+            "auf eine Arbeitsgruppe zur Ukraine geeinigt. Rubio nannte das Treffen konstruktiv.",
+            encoding="utf-8",
+        )
+        collect(services.store, services.config, extra_paths=[news])
+        evening = morning(services) + dt.timedelta(days=1, hours=11)
+        with services.store.session() as session:
+            reader(session, 801).delivery_time = "18:00"
+        report = await deliver_due(services, sender, now=evening)
+    assert report.sent == 1
+    first, second = (m.visible_text for m in server.messages_for(801))
+    assert "Tag 2 der Geschichte" in second  # the story keeps its identity
+    assert "Arbeitsgruppe" in second  # the new fact leads
+    already_read = "Rubio sagte, dass Aktionen in den letzten Jahren"
+    assert already_read in first and already_read not in second

@@ -89,29 +89,36 @@ def dispatch(
 # --- briefings --------------------------------------------------------------------------------
 
 
-_BRIEFINGS: dict[tuple, object] = {}  # (store, day, language, data version) → Briefing
+_BRIEFINGS: dict[tuple, object] = {}  # (store, day, language, since, data version) → Briefing
 
 
-def cached_briefing(services: Services, day: dt.date, language: str):
-    """The day's briefing, rebuilt only when analysed articles changed since the last build —
-    /today from many readers costs one build."""
+def cached_briefing(
+    services: Services, day: dt.date, language: str, since: dt.datetime | None = None
+):
+    """The day's briefing, with what is new since `since` (the reader's last briefing; None:
+    since the day began), rebuilt only when analysed articles changed — /today from many
+    readers costs one build."""
     config = services.config
     with services.store.session() as session:
         version = session.execute(
             select(func.count(Article.id), func.max(Article.analysed_at))
         ).one()
-        key = (str(services.store.engine.url), day, language, tuple(version))
+        key = (str(services.store.engine.url), day, language, since, tuple(version))
         briefing = _BRIEFINGS.get(key)
         if briefing is None:
-            briefing = build_briefing(session, day, config.zone, config.briefing, language)
-            if len(_BRIEFINGS) > 32:
+            briefing = build_briefing(
+                session, day, config.zone, config.briefing, language, since=since
+            )
+            if len(_BRIEFINGS) > 64:
                 _BRIEFINGS.clear()
             _BRIEFINGS[key] = briefing
     return briefing
 
 
 def briefing_reply(services: Services, chat: Chat, day: dt.date) -> Reply:
-    briefing = cached_briefing(services, day, chat.language)
+    with services.store.session() as session:
+        since = last_briefing_time(session, chat.chat_id)
+    briefing = cached_briefing(services, day, chat.language, since)
     buttons = [
         [Button(t(chat.language, "briefing.more", name=line.name)[:60], f"/actor #{line.actor_id}")]
         for line in briefing.actors[:3]
@@ -174,7 +181,9 @@ def actor(services: Services, chat: Chat, args: str) -> Reply:
         return found
     now = services.clock().astimezone(dt.UTC).replace(tzinfo=None)
     with services.store.session() as session:
-        dossier = build_dossier(session, found, _since(services, chat), now=now)
+        dossier = build_dossier(
+            session, found, _since(services, chat), now=now, zone=services.config.zone
+        )
     buttons = [[Button(p.name[:60], f"/actor #{p.actor_id}")] for p in dossier.partners[:3]]
     return Reply("actor", {"dossier": dossier}, buttons)
 
