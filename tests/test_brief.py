@@ -29,6 +29,19 @@ def test_seed_briefing_top_development_and_actors(seeded):
     assert rubio.said.text.startswith("Wir müssen lebendige diplomatische Missionen")
 
 
+def test_seed_is_one_story_with_its_summary_and_figure(seeded):
+    day = seeded_day(seeded)
+    config = seeded.config
+    with seeded.store.session() as session:
+        briefing = build_briefing(session, day, config.zone, config.briefing, "de")
+    assert briefing.story_count == 1 and len(briefing.developments) == 1
+    top = briefing.developments[0]
+    assert 1 <= len(top.summary) <= config.briefing.sentences_per_development
+    assert all("Posteingang" not in line.text for line in top.summary)
+    assert top.source.name == "000_8a7f6afeb7be2cf0.txt"
+    assert briefing.figures[0].label == "176 Drohnen über Nacht"
+
+
 def test_text_briefing_is_german_and_clean(seeded):
     day = seeded_day(seeded)
     text = briefing_reply(seeded, Chat(1), day).render("text", "de")

@@ -52,6 +52,30 @@ def test_atom_rdf_and_other_german_feeds(name):
     assert all(detect_language(a.text, feed.language) == "de" for a in found)
 
 
+RSS_091 = b"""<?xml version="1.0" encoding="ISO-8859-1"?>
+<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN"
+  "http://my.netscape.com/publish/formats/rss-0.91.dtd">
+<rss version="0.91"><channel><title>Heimatblatt</title><link>https://heimat.example/</link>
+<description>Nachrichten</description><language>de</language>
+<item><title>Stra\xdfenfest am Sonntag</title><link>https://heimat.example/fest.html</link>
+<description>Der Verein l\xe4dt am Sonntag zum Stra\xdfenfest auf den Marktplatz ein, mit Musik,
+Essen und einem Programm f\xfcr Kinder.</description></item></channel></rss>"""
+
+
+def test_rss_091_in_latin_1():
+    feed = parse_feed(RSS_091, "https://heimat.example/rss.xml")
+    [article] = articles(feed)
+    assert article.title == "Straßenfest am Sonntag" and "lädt" in article.text
+    assert article.published_at is None  # RSS 0.91 items carry no date
+
+
+def test_atom_03_and_10():
+    assert parse_feed((FEEDS / "feeddeck_TagesschauAtom.xml").read_bytes(), "https://t.example/")
+    heise = articles(read("rssparser_heise_developer.atom", "https://www.heise.de/developer/"))
+    assert len(heise) == 15 and all(a.published_at for a in heise)
+    assert all("wt_mc" not in canonical_url(a.url) for a in heise)
+
+
 def test_google_news_items_name_their_publisher():
     found = articles(read("feeddeck_googlenews_Url.xml"))
     assert found

@@ -290,3 +290,13 @@ def test_the_job_is_incremental(server, tmp_path, analyser):
     assert fourth.ingest.updated == 1 and fourth.ingest.pages_fetched == 1
     assert fourth.analysis.analysed == 1
     store.close()
+
+
+async def test_collect_from_inside_an_event_loop(server, tmp_path):
+    server.routes["/feed"] = Static(
+        rss([{"title": "Eins", "link": "https://x.example/1", "content": german_text(9, 30)}])
+    )
+    config = web_config(tmp_path, (server.url("/feed"),))
+    store = open_store(config.store.url)
+    assert collect_feeds(store, config).new == 1  # runs its own loop in a thread of its own
+    store.close()

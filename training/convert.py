@@ -27,7 +27,7 @@ GERMEVAL_DIR = DATA / "germeval2014"
 WIKINER = DATA / "wikiner-de" / "wikiner-de-14k.conll"
 OUT = Path(__file__).resolve().parent / "corpus"
 
-GERMEVAL_UPSAMPLE = 2  # GermEval (in-domain, news-like) train sentences are added twice
+GERMEVAL_UPSAMPLE = 3  # GermEval (in-domain, news-like) train sentences are added three times
 HELDOUT_EVERY = 5  # test sentence i with i % 5 == 0 -> heldout (~1020 sents)
 DEV_SIZE = 500  # dev = test sentences with i % 5 == 1, first 500 of them
 

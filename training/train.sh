@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Reproducible training recipe for bot/models/de_morgenlage (German tok2vec+ner).
 #
-#   bash training/train.sh            # convert -> train -> package -> evaluate
+#   bash training/train.sh            # convert -> train -> package -> evaluate -> promote
+#
+# The candidate is packaged into training/output/de_morgenlage; it replaces the shipped
+# bot/models/de_morgenlage only when its held-out F1 is higher (FORCE=1: always).
 #
 # Env overrides: PYTHON (default .venv/bin/python), extra `spacy train`
 # overrides can be passed as arguments, e.g.
@@ -26,9 +29,10 @@ start=$(date +%s)
     "$@" 2>&1 | tee "$OUT/train.log"
 echo "training took $(( $(date +%s) - start ))s"
 
-echo "== 3/4 package model-best -> bot/models/de_morgenlage"
-"$PYTHON" training/package.py "$OUT/model-best"
+echo "== 3/4 package model-best -> $OUT/de_morgenlage (candidate)"
+"$PYTHON" training/package.py "$OUT/model-best" --dest "$OUT/de_morgenlage"
 
-echo "== 4/4 evaluate on held-out GermEval test sentences"
-"$PYTHON" training/evaluate.py --write-meta
+echo "== 4/4 evaluate on held-out GermEval test sentences; ship only when better"
+"$PYTHON" training/evaluate.py --model "$OUT/de_morgenlage" --write-meta
+"$PYTHON" training/promote.py "$OUT/de_morgenlage" ${FORCE:+--force}
 du -sh bot/models/de_morgenlage

@@ -27,6 +27,8 @@ from bot.analyse.types import ActorInfo, MentionInfo
 
 KNOWN_NAMES_FILE = Path(__file__).resolve().parent / "data" / "known_names.tsv"
 ACTOR_LABELS = ("PER", "ORG", "LOC")
+# English (OntoNotes) models name their labels differently: one scheme for the analysis.
+LABEL_MAP = {"PERSON": "PER", "GPE": "LOC", "FAC": "LOC", "LOC": "LOC", "ORG": "ORG", "PER": "PER"}
 DETERMINERS = frozenset("der die das des dem den ein eine einer eines einem einen the a an".split())
 # Reporting verbs the model sometimes pulls into a name ("Marco Rubio Sagt").
 _VERBS_IN_NAMES = frozenset("sagt sagte sagen sagten erklärt erklärte says said".split())
@@ -183,8 +185,11 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
     doc_names = frozenset(ent.text for ent in doc.ents)
     for ent in doc.ents:
         sentence = bisect.bisect_right(sent_starts, ent.start) - 1
-        if ent.label_ not in labels or sentence in boilerplate:
+        label = LABEL_MAP.get(ent.label_, ent.label_)
+        if label not in labels or sentence in boilerplate:
             continue
+        if label != ent.label_:
+            ent = Span(doc, ent.start, ent.end, label=label)
         for span, label in name_pieces(ent, doc_names):
             name = clean_name(span.text)
             if _valid(name) and (" " in name or _plausible_single(name)):

@@ -11,7 +11,16 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 # Importing the modules registers their components and Doc attributes.
-from bot.analyse import actors, boilerplate, extensions, key_sentences, quotes, roles, sentences
+from bot.analyse import (
+    actors,
+    boilerplate,
+    entity_rules,
+    extensions,
+    key_sentences,
+    quotes,
+    roles,
+    sentences,
+)
 from bot.paths import shipped_model_dir
 
 log = logging.getLogger(__name__)
@@ -23,7 +32,16 @@ COMPONENTS = (
     "morgenlage_quotes",
     "morgenlage_key_sentences",
 )
-_REGISTERED = (actors, boilerplate, extensions, key_sentences, quotes, roles, sentences)
+_REGISTERED = (
+    actors,
+    boilerplate,
+    entity_rules,
+    extensions,
+    key_sentences,
+    quotes,
+    roles,
+    sentences,
+)
 
 
 class ModelError(RuntimeError):
@@ -49,6 +67,12 @@ def build_pipeline(nlp: Language) -> Language:
     elif "parser" in nlp.pipe_names or "senter" in nlp.pipe_names:
         before = "senter" if "senter" in nlp.pipe_names else "parser"
         nlp.add_pipe("morgenlage_line_breaks", before=before)
+    if (
+        "ner" in nlp.pipe_names
+        and nlp.lang == "de"
+        and "morgenlage_entity_rules" not in nlp.pipe_names
+    ):
+        nlp.add_pipe("morgenlage_entity_rules", after="ner")
     for name in COMPONENTS:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name, last=True)

@@ -12,7 +12,7 @@ import bisect
 import re
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from bot.analyse.types import MentionInfo, QuoteInfo
 
@@ -23,7 +23,8 @@ QUOTE = re.compile(
     r"|“(?P<en>[^“”\n]+?)”"
     r"|\"(?P<plain>[^\"\n]+?)\""
 )
-MIN_WORDS = 3
+MIN_WORDS = 3  # shorter quoted phrases („Kliper“, „verpasste Chance“) count only with a cue
+SHORT_WORDS = 1
 # Reporting words, as inflected forms (the shipped model has no lemmatiser).
 CUES = frozenset(
     "sagte sagten sagt sagen gesagt erklärte erklärten erklärt betonte betonten "
@@ -32,7 +33,11 @@ CUES = frozenset(
     "fordert kritisierte verkündete twitterte antwortete versicherte mahnte "
     "appellierte berichtete behauptete beklagte äußerte argumentierte stellte hieß "
     "heißt so laut zufolge said says told wrote added asked stated according tweeted "
-    "warned explained".split()
+    "warned explained nannte nennt bezeichnete bezeichnet kommentierte kommentiert "
+    "entgegnete entgegnet zitiert zitierte ergänzt sprechen spricht rief ruft "
+    "erklären betonen warnen fordern kritisiert kritisieren bekräftigt unterstreicht "
+    "zeigte zeigt sicherte versprach verspricht fragte fragt meldete schreiben "
+    "twittert postete urteilte resümierte bilanzierte".split()
 )
 PRONOUNS = frozenset(["er", "sie", "he", "she"])
 SPEAKER_KINDS = ("PER", "ORG")
@@ -42,25 +47,78 @@ def _sentence_of(doc: Doc, token_index: int, sent_starts: list[int]) -> int:
     return bisect.bisect_right(sent_starts, token_index) - 1
 
 
+FEMALE_WORDS = frozenset("frau mrs. ms. mrs ms".split())
+MALE_WORDS = frozenset("herr herrn mr. mr".split())
+
+
+def _gender_before(doc: Doc, start: int) -> str | None:
+    """ "Sprecherin Tammy Bruce" → f, "Außenminister Marco Rubio" / "Herr X" → m, else None."""
+    from bot.analyse.gazetteer import is_role_word  # noqa: PLC0415 — avoids an import cycle
+
+    for j in range(start - 1, max(-1, start - 3), -1):
+        word = doc[j].text
+        if word.lower() in FEMALE_WORDS:
+            return "f"
+        if word.lower() in MALE_WORDS:
+            return "m"
+        if is_role_word(word):
+            return "f" if re.search(r"in(nen)?$", word) and not word.endswith("Berlin") else "m"
+        if doc[j].is_punct:
+            break
+    return None
+
+
 class _Context:
     """Mentions of possible speakers, in text order, for one Doc."""
 
-    def __init__(self, mentions: list[MentionInfo]) -> None:
+    def __init__(self, doc: Doc, mentions: list[MentionInfo]) -> None:
         self.speakers = [m for m in mentions if m.label in SPEAKER_KINDS]
         self.persons = [m for m in self.speakers if m.label == "PER"]
         self.person_starts = [m.start for m in self.persons]
+        # What the text says about each person's gender ("Sprecherin", "Herr"): for er/sie.
+        self.gender: dict[str, str] = {}
+        for m in self.persons:
+            if (g := _gender_before(doc, m.start)) and self.gender.setdefault(m.name, g) != g:
+                self.gender[m.name] = "?"
 
     def within(self, start: int, end: int) -> list[MentionInfo]:
         return [m for m in self.speakers if start <= m.start and m.end <= end]
 
-    def last_person_before(self, token: int, quote_spans: list[tuple[int, int]]) -> str | None:
+    def last_person_before(
+        self, token: int, quote_spans: list[tuple[int, int]], pronoun: str = ""
+    ) -> str | None:
+        """The person named last before `token`; for "sie"/"er" the last one whose gender the
+        text does not contradict — and none when the text names both kinds nearby."""
+        want = {"sie": "f", "she": "f", "er": "m", "he": "m"}.get(pronoun.lower())
         index = bisect.bisect_left(self.person_starts, token) - 1
         while index >= 0:
             mention = self.persons[index]
             if not any(s <= mention.start < e for s, e in quote_spans):
-                return mention.name
+                gender = self.gender.get(mention.name)
+                if want is None or gender in (None, want):
+                    return mention.name
             index -= 1
         return None
+
+
+# Cues whose object follows them ("Rice nannte Shultz einen „Patrioten“"): the speaker is the
+# name before the cue when there is one.
+OBJECT_CUES = frozenset("nannte nennt bezeichnete bezeichnet zitiert zitierte lobte lobt".split())
+# A name after these is where something was said, not who said it ("schrieb auf Twitter").
+_PLACE_WORDS = frozenset("auf gegenüber in im bei laut via über vor an am".split())
+
+
+def _named_after_cue(doc: Doc, cue: int, end: int, ctx: _Context) -> MentionInfo | None:
+    """The speaker named right after a cue: a person within a few words, or an organisation
+    right behind the cue ("sagte die Bundesregierung"), never one behind "auf"/"gegenüber"."""
+    window = [m for m in ctx.within(cue + 1, end)]
+    for mention in window:
+        between = doc[cue + 1 : mention.start]
+        if any(t.lower_ in _PLACE_WORDS for t in between):
+            continue
+        if mention.label == "PER" or len(between) <= 1:
+            return mention
+    return None
 
 
 def _speaker_after(doc: Doc, quote_end: int, limit: int, ctx: _Context, quote_spans):
@@ -68,14 +126,24 @@ def _speaker_after(doc: Doc, quote_end: int, limit: int, ctx: _Context, quote_sp
     i = quote_end
     while i < limit and doc[i].is_punct:
         i += 1
-    if i >= limit or doc[i].lower_ not in CUES:
+    if i >= limit:
+        return None
+    if doc[i].lower_ not in CUES:
+        # English order: "…," Rubio said / "…," the spokeswoman Tammy Bruce said.
+        named = [m for m in ctx.within(i, min(limit, i + 5)) if m.end < limit]
+        if (
+            named
+            and doc[named[0].end].lower_ in CUES
+            and all(not t.is_punct for t in doc[i : named[0].end])
+        ):
+            return named[0].name, doc[named[0].end].text
         return None
     cue = doc[i].text
-    window_end = min(limit, i + 5)
-    for mention in ctx.within(i + 1, window_end):
+    mention = _named_after_cue(doc, i, min(limit, i + 6), ctx)
+    if mention is not None:
         return mention.name, cue
-    if i + 1 < limit and doc[i + 1].lower_ in PRONOUNS:
-        return ctx.last_person_before(i, quote_spans), cue
+    if i + 1 < limit and doc[i + 1].lower_ in PRONOUNS and not _plural(doc[i]):
+        return ctx.last_person_before(i, quote_spans, doc[i + 1].text), cue
     return None
 
 
@@ -96,48 +164,147 @@ def _speaker_before(doc: Doc, start: int, quote_start: int, ctx: _Context, quote
         return None
     cue_index = cues[0]  # the main clause's reporting verb: "Peskov sagte, dass … und stellte fest"
     cue = doc[cue_index].text
-    if cue.lower() == "zufolge":  # "Peskov zufolge"
-        before = ctx.within(start, cue_index)
-        return (before[-1].name, cue) if before and before[-1].end == cue_index else None
-    after_cue = ctx.within(cue_index + 1, min(quote_start, cue_index + 4))
-    if after_cue:
-        return after_cue[0].name, cue
-    if cue_index > start and doc[cue_index - 1].lower_ in PRONOUNS:
-        return ctx.last_person_before(cue_index - 1, quote_spans), cue
-    before = ctx.within(start, cue_index)
+    before = [
+        m for m in ctx.within(start, cue_index) if not any(s <= m.start < e for s, e in quote_spans)
+    ]
     persons = [m for m in before if m.label == "PER"]
+    if cue.lower() == "zufolge":  # "Peskov zufolge"
+        return (before[-1].name, cue) if before and before[-1].end == cue_index else None
+    if cue.lower() in OBJECT_CUES and persons:
+        return persons[0].name, cue
+    after_cue = _named_after_cue(doc, cue_index, min(quote_start, cue_index + 4), ctx)
+    if after_cue is not None:
+        return after_cue.name, cue
+    pronoun = doc[cue_index - 1] if cue_index > start else None
+    if pronoun is not None and pronoun.lower_ in PRONOUNS and not _plural(doc[cue_index]):
+        return ctx.last_person_before(cue_index - 1, quote_spans, pronoun.text), cue
     if persons:
         return persons[-1].name, cue
     return (before[-1].name, cue) if before else None
+
+
+def _plural(cue: Token) -> bool:
+    """ "sagten sie" is "they said": no single person to resolve."""
+    return cue.lower_.endswith(("ten", "en")) and cue.lower_ not in ("zufolge",)
+
+
+def _so_frame(doc: Doc, quote_end: int, limit: int, ctx: _Context):
+    """ "„…“, da …, so die FIFA." — a "so"/"sagte" frame later in the quote's sentence."""
+    for i in range(quote_end, limit - 1):
+        if doc[i].text == "," and doc[i + 1].lower_ in ("so", "sagte", "erklärte", "betonte"):
+            mention = _named_after_cue(doc, i + 1, min(limit, i + 6), ctx)
+            if mention is not None and (mention.end >= limit or doc[mention.end].is_punct):
+                return mention.name, doc[i + 1].text
+        if doc[i].text in '„“»«"':
+            return None
+    return None
+
+
+# Konjunktiv I forms that mark a sentence as reported speech ("Jeder Pädagoge könne „…“").
+SUBJUNCTIVE = frozenset(
+    "sei seien habe könne könnten müsse werde solle wolle dürfe gebe stehe zeige bleibe "
+    "gehe komme liege wisse brauche fehle hätten wäre wären".split()
+)
+
+
+def _reported_before(doc: Doc, sents: list[Span], first: int, quotes: list[QuoteInfo], ctx):
+    """A quote in reported speech (Konjunktiv, or a sentence that is only the quote) that names
+    nobody continues the speaker of the sentence before: the previous sentence's attributed
+    quote, else its one person when it has a reporting verb."""
+    if first == 0:
+        return None
+    previous = [q for q in quotes if q.sentence == first - 1 and q.speaker]
+    if previous:
+        return previous[-1].speaker, previous[-1].cue
+    sent = sents[first - 1]
+    persons = {m.name for m in ctx.within(sent.start, sent.end) if m.label == "PER"}
+    if len(persons) == 1 and any(t.lower_ in CUES or t.text == ":" for t in sent):
+        return next(iter(persons)), None
+    return None
+
+
+def _speaker_following(doc: Doc, quote_end: int, limit: int, ctx: _Context):
+    """ "…“, zeigte sich Milovan Rajevac zufrieden" — a verb right after the quote's comma and a
+    person within the next few words (no known reporting verb needed)."""
+    if quote_end >= limit or doc[quote_end].text != ",":
+        return None
+    verb = quote_end + 1
+    if verb >= limit or not doc[verb].is_lower or doc[verb].is_punct:
+        return None
+    window = ctx.within(verb + 1, min(limit, verb + 6))
+    persons = [m for m in window if m.label == "PER"]
+    return (persons[0].name, doc[verb].text) if persons else None
+
+
+def _sentence_subject(doc: Doc, start: int, quote_start: int, ctx: _Context, quote_spans):
+    """ "Zypries sieht in dem Urteil eine Bestätigung: „…“" — the one person the sentence names
+    before the quote (outside any quote) is its speaker; two or more: no guess."""
+    before = [
+        m
+        for m in ctx.within(start, quote_start)
+        if not any(s <= m.start < e for s, e in quote_spans)
+    ]
+    persons = {m.name for m in before if m.label == "PER"}
+    topic = any(doc[i].lower_ in _NOT_SPEAKING for i in range(start, quote_start))
+    if len(persons) == 1 and not topic:
+        return next(iter(persons)), None
+    return None
+
+
+# Words that make the named person the quote's topic, not its speaker.
+_NOT_SPEAKING = frozenset(
+    "über gegen nannte nennt bezeichnete bezeichnet wonach nachdem als ob wie warf wirft".split()
+)
 
 
 def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
     boilerplate = doc._.boilerplate or frozenset()
     sents: list[Span] = list(doc.sents)
     sent_starts = [s.start for s in sents]
-    ctx = _Context(mentions)
+    ctx = _Context(doc, mentions)
     found: list[tuple[Span, str]] = []
     for match in QUOTE.finditer(doc.text):
         text = next(group for group in match.groups() if group is not None).strip()
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-        if span is None or len(text.split()) < MIN_WORDS:
+        if span is None or len(text.split()) < SHORT_WORDS:
             continue
         found.append((span, text))
     quote_spans = [(span.start, span.end) for span, _ in found]
     quotes: list[QuoteInfo] = []
     for span, text in found:
+        if len(text.split()) < MIN_WORDS:
+            # A short phrase in quotation marks is a quote only with a reporting verb around it.
+            first = _sentence_of(doc, span.start, sent_starts)
+            last = _sentence_of(doc, max(span.end - 1, span.start), sent_starts)
+            short = _speaker_after(
+                doc, span.end, sents[last].end, ctx, quote_spans
+            ) or _speaker_before(doc, sents[first].start, span.start, ctx, quote_spans)
+            if short and short[0] and first not in boilerplate:
+                quotes.append(QuoteInfo(text, short[0], short[1], span.start_char, first))
+            continue
         first = _sentence_of(doc, span.start, sent_starts)
         last = _sentence_of(doc, max(span.end - 1, span.start), sent_starts)
         if first in boilerplate:
             continue
-        attribution = _speaker_after(doc, span.end, sents[last].end, ctx, quote_spans)
-        attribution = attribution or _speaker_before(
-            doc, sents[first].start, span.start, ctx, quote_spans
+        sent_start = sents[first].start
+        attribution = (
+            _speaker_after(doc, span.end, sents[last].end, ctx, quote_spans)
+            or _speaker_before(doc, sent_start, span.start, ctx, quote_spans)
+            or _speaker_following(doc, span.end, sents[last].end, ctx)
+            or _sentence_subject(doc, sent_start, span.start, ctx, quote_spans)
         )
         speaker, cue = attribution if attribution else (None, None)
-        lead = doc[sents[first].start : span.start]
+        lead = doc[sent_start : span.start]
         if speaker is None and quotes and _continues(doc, first, lead, quotes[-1]):
             speaker, cue = quotes[-1].speaker, quotes[-1].cue
+        if speaker is None:
+            attribution = _so_frame(doc, span.end, sents[last].end, ctx)
+            sentence = doc[sent_start : sents[last].end]
+            named = [m for m in ctx.within(sent_start, sents[last].end) if m.label == "PER"]
+            reported = any(t.lower_ in SUBJUNCTIVE for t in sentence) or len(lead) <= 1
+            if attribution is None and reported and not named:
+                attribution = _reported_before(doc, sents, first, quotes, ctx)
+            speaker, cue = attribution if attribution else (None, None)
         quotes.append(QuoteInfo(text, speaker, cue, span.start_char, first))
     return quotes
 

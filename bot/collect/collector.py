@@ -12,6 +12,8 @@ import asyncio
 import dataclasses
 import logging
 import sys
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from tqdm import tqdm
@@ -100,10 +102,22 @@ def collect_feeds(
     report = IngestReport()
     if targets:
         show = sys.stderr.isatty() if progress is None else progress
-        asyncio.run(_collect(store, config.collect, targets, known, near, report, show))
+        _run(_collect(store, config.collect, targets, known, near, report, show))
         with store.session() as session:
             forget_old_items(session)
     return report
+
+
+def _run(job: Coroutine[object, object, None]) -> None:
+    """asyncio.run, also when the caller already runs an event loop in this thread (then the
+    collection gets a thread and a loop of its own). The scheduler calls from a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(job)
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, job).result()
 
 
 async def _collect(
@@ -124,7 +138,12 @@ async def _collect(
             log.exception("feed %s failed", target.location)
             result = FeedResult(target, status=f"error: {one_line(error)}", error=one_line(error))
         async with writer:
-            await asyncio.to_thread(save_result, store, result, near, report)
+            try:
+                await asyncio.to_thread(save_result, store, result, near, report)
+            except Exception as error:  # e.g. the database refused: this feed only
+                log.exception("could not store feed %s", target.location)
+                report.feeds_failed += 1
+                report.skipped.append(Skipped(target.location, f"not stored: {one_line(error)}"))
         bar.update(1)
 
     with tqdm(total=len(targets), desc="Feeds", unit="Feed", disable=not show) as bar:

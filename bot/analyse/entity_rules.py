@@ -1,0 +1,78 @@
+"""Rules after the model's `ner`: labels the NER corpora agree on, names the model missed, and
+seats of power that are organisations ("Kreml", "Weißes Haus").
+
+The gazetteer is `data/known_names.tsv` (entity names from the *training* part of GermEval 2014
+and WikiNER; the held-out sentences are left out, see training/known_names.py).
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from bot.analyse.actors import KNOWN_NAMES_FILE
+
+# Institutions news name by their seat: organisations, whatever the model says.
+SEATS = {
+    "Kreml": "ORG",
+    "Weiße Haus": "ORG",
+    "Weißen Haus": "ORG",
+    "Weißes Haus": "ORG",
+    "Pentagon": "ORG",
+    "Élysée": "ORG",
+    "Elysée": "ORG",
+    "Elysee-Palast": "ORG",
+    "Downing Street": "ORG",
+    "Bundeskanzleramt": "ORG",
+}
+MIN_COUNT = 3  # a name must be seen this often ...
+MIN_SHARE = 0.9  # ... and with one label this often to be trusted
+
+
+@functools.cache
+def trusted_labels() -> dict[str, str]:
+    """Names the corpora label one way almost always ("Angela Merkel" PER, "SPD" ORG)."""
+    counts: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for line in KNOWN_NAMES_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, label, count = line.split("\t")
+            counts[name][label] += int(count)
+    trusted = {}
+    for name, votes in counts.items():
+        label, count = votes.most_common(1)[0]
+        if count >= MIN_COUNT and count / sum(votes.values()) >= MIN_SHARE:
+            trusted[name] = label
+    trusted.update(SEATS)
+    return trusted
+
+
+class EntityRules:
+    def __init__(self, nlp: Language) -> None:
+        self.labels = trusted_labels()
+        self.matcher = PhraseMatcher(nlp.vocab)
+        multi = [name for name in self.labels if " " in name or name in SEATS]
+        for label in ("PER", "ORG", "LOC"):
+            names = [n for n in multi if self.labels[n] == label]
+            self.matcher.add(label, list(nlp.tokenizer.pipe(names)))
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = []
+        for ent in doc.ents:
+            label = self.labels.get(ent.text)
+            ents.append(Span(doc, ent.start, ent.end, label=label) if label else ent)
+        taken = {i for e in ents for i in range(e.start, e.end)}
+        for match_id, start, end in self.matcher(doc):
+            if not any(i in taken for i in range(start, end)):
+                ents.append(Span(doc, start, end, label=match_id))
+        doc.ents = filter_spans(ents)
+        return doc
+
+
+@Language.factory("morgenlage_entity_rules")
+def make_entity_rules(nlp: Language, name: str) -> EntityRules:
+    return EntityRules(nlp)
