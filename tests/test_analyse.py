@@ -149,3 +149,15 @@ def test_text_helpers():
     )
     text = analysis_text("Titel", "US -Präsident Trump sagte etwas.", 100_000)
     assert text.startswith("Titel\n\n") and "US-Präsident" in text
+
+
+def test_country_adjectives_count_for_their_country(analyser):
+    text = (
+        "Die amerikanische Regierung und der russische Präsident Wladimir Putin verhandeln. "
+        "Ein US-amerikanischer Diplomat sagte, die ukrainischen Truppen hielten die Stellung."
+    )
+    [(_k, result)] = analyser.analyse([(None, "Verhandlungen", text)])
+    mentions = {a.name: a.mentions for a in result.actors}
+    assert mentions.get("USA", 0) >= 2 and mentions.get("Russland", 0) >= 1
+    assert mentions.get("Ukraine", 0) >= 1
+    assert "amerikanische" not in mentions

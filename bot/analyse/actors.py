@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 
 from bot.analyse.gazetteer import (
     country_name,
+    country_of_adjective,
     is_role_word,
     is_title,
     known_country_names,
@@ -234,8 +235,25 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
             c.name = next(iter(owners))
             c.label = "PER"
     candidates += _missed_mentions(doc, candidates, surnames, sent_starts, boilerplate)
+    candidates += _country_adjectives(doc, candidates, sent_starts, boilerplate)
     candidates.sort(key=lambda c: c.span.start)
     return _collect(candidates, bare_forms)
+
+
+def _country_adjectives(doc, candidates, sent_starts, boilerplate) -> list[_Candidate]:
+    """ "der russische Präsident" mentions Russia: adjectives count for their country."""
+    tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
+    found = []
+    for token in doc:
+        if token.i in tagged or not token.is_lower and "-" not in token.text:
+            continue
+        country = country_of_adjective(token.text)
+        if country is None:
+            continue
+        sentence = bisect.bisect_right(sent_starts, token.i) - 1
+        if sentence not in boilerplate:
+            found.append(_Candidate(doc[token.i : token.i + 1], country, "LOC", sentence))
+    return found
 
 
 def _missed_mentions(doc, candidates, surnames, sent_starts, boilerplate) -> list[_Candidate]:

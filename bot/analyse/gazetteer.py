@@ -241,3 +241,35 @@ def country_name(name: str) -> str | None:
 
 def known_country_names() -> frozenset[str]:
     return frozenset(_countries().values())
+
+
+# Country adjectives (stem without ending) → the country's name: "russische", "amerikanischen".
+_ADJECTIVES = {
+    "amerikanisch": "USA", "us-amerikanisch": "USA", "russisch": "Russland",
+    "ukrainisch": "Ukraine", "deutsch": "Deutschland", "französisch": "Frankreich",
+    "britisch": "Großbritannien", "chinesisch": "China", "saudisch": "Saudi-Arabien",
+    "saudi-arabisch": "Saudi-Arabien", "israelisch": "Israel", "iranisch": "Iran",
+    "türkisch": "Türkei", "polnisch": "Polen", "italienisch": "Italien",
+    "spanisch": "Spanien", "japanisch": "Japan", "indisch": "Indien",
+    "österreichisch": "Österreich", "schweizerisch": "Schweiz", "niederländisch": "Niederlande",
+    "belgisch": "Belgien", "dänisch": "Dänemark", "schwedisch": "Schweden",
+    "norwegisch": "Norwegen", "finnisch": "Finnland", "griechisch": "Griechenland",
+    "ungarisch": "Ungarn", "tschechisch": "Tschechien", "rumänisch": "Rumänien",
+    "syrisch": "Syrien", "irakisch": "Irak", "afghanisch": "Afghanistan",
+    "ägyptisch": "Ägypten", "kanadisch": "Kanada", "mexikanisch": "Mexiko",
+    "brasilianisch": "Brasilien", "nordkoreanisch": "Nordkorea", "südkoreanisch": "Südkorea",
+    "taiwanisch": "Taiwan", "belarussisch": "Belarus", "weißrussisch": "Belarus",
+    "palästinensisch": "Palästina", "libanesisch": "Libanon", "katarisch": "Katar",
+    "american": "USA", "russian": "Russland", "ukrainian": "Ukraine", "german": "Deutschland",
+    "french": "Frankreich", "british": "Großbritannien", "chinese": "China",
+}  # fmt: skip
+_ADJECTIVE_ENDING = re.compile(r"(?:e|en|er|es|em)?$")
+
+
+def country_of_adjective(word: str) -> str | None:
+    """ "russischen" → "Russland", "US-amerikanische" → "USA"; None for other words."""
+    lower = word.lower()
+    if not lower.islower() or len(lower) < 5:
+        return None
+    stem = _ADJECTIVE_ENDING.sub("", lower, count=1)
+    return _ADJECTIVES.get(stem) or _ADJECTIVES.get(lower)
