@@ -191,7 +191,9 @@ def main() -> None:
     errors: dict[str, list[str]] = collections.defaultdict(list)
     for article, doc in zip(articles, docs, strict=True):
         ours = [
-            (q.start_char, q.start_char + len(q.text) + 2, q.speaker) for q in doc._.quotes or []
+            (q.start_char, q.start_char + len(q.text) + 2, q.speaker)
+            for q in doc._.quotes or []
+            if q.direct
         ]
         actor_names = [a.name for a in doc._.actors or []]
         speakers: set[str] = set()

@@ -107,7 +107,7 @@ def test_key_sentences_are_whole_sentences(seed):
 def test_json_shape(seed):
     data = seed.to_json()
     assert set(data["actors"][0]) == {"name", "type", "role", "mentions"}
-    assert set(data["quotes"][0]) == {"speaker", "text", "cue"}
+    assert set(data["quotes"][0]) == {"speaker", "text", "cue", "direct"}
 
 
 def test_only_boilerplate_article(analyser):
@@ -161,3 +161,16 @@ def test_country_adjectives_count_for_their_country(analyser):
     assert mentions.get("USA", 0) >= 2 and mentions.get("Russland", 0) >= 1
     assert mentions.get("Ukraine", 0) >= 1
     assert "amerikanische" not in mentions
+
+
+def test_reported_speech_where_clear(seed, analyser):
+    reported = {q.text[:40]: q.speaker for q in seed.quotes if not q.direct}
+    zelenskyy = [s for t, s in reported.items() if t.startswith("sein Land werde")]
+    assert zelenskyy == ["Volodymyr Zelenskyy"]
+    macron = [s for t, s in reported.items() if t.startswith("er habe telefonisch")]
+    assert macron == ["Emmanuel Macron"]
+    # A direct quote's sentence is not read again as reported speech.
+    assert not any(t.startswith("Wir müssen") for t in reported)
+    text = "Die Regierung hat beschlossen, dass die Steuern sinken. Es regnete, die Straße sei nass."
+    [(_k, result)] = analyser.analyse([(None, "Ohne Sprecher", text)])
+    assert [q for q in result.quotes if not q.direct] == []  # no speaker: no reported speech

@@ -108,6 +108,12 @@ OBJECT_CUES = frozenset("nannte nennt bezeichnete bezeichnet zitiert zitierte lo
 _PLACE_WORDS = frozenset("auf gegenüber in im bei laut via über vor an am".split())
 
 
+def _genitive(mention: MentionInfo) -> bool:
+    """ "Putins" standing for Putin: a possessor ("Putins Beraterin"), not a subject."""
+    text = mention.text.strip()
+    return text != mention.name and text.endswith("s") and mention.name.endswith(text[:-1])
+
+
 def _named_after_cue(doc: Doc, cue: int, end: int, ctx: _Context) -> MentionInfo | None:
     """The speaker named right after a cue: a person within a few words, or an organisation
     right behind the cue ("sagte die Bundesregierung"), never one behind "auf"/"gegenüber"."""
@@ -116,6 +122,8 @@ def _named_after_cue(doc: Doc, cue: int, end: int, ctx: _Context) -> MentionInfo
         between = doc[cue + 1 : mention.start]
         if any(t.lower_ in _PLACE_WORDS for t in between):
             continue
+        if _genitive(mention):
+            continue  # "sagte Putins Beraterin, Yuri Ushakov": the possessor is not the speaker
         if mention.label == "PER" or len(between) <= 1:
             return mention
     return None
@@ -306,7 +314,45 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
                 attribution = _reported_before(doc, sents, first, quotes, ctx)
             speaker, cue = attribution if attribution else (None, None)
         quotes.append(QuoteInfo(text, speaker, cue, span.start_char, first))
+    quotes += find_reported(doc, sents, ctx, boilerplate, {q.sentence for q in quotes})
     return quotes
+
+
+# Verbs that introduce reported speech: "Peskov sagte, dass …", "Er fügte hinzu, die Lage sei …".
+REPORTING = frozenset(
+    "sagte sagten sagt erklärte erklärten erklärt betonte betonten betont fügte "
+    "ergänzte teilte kündigte warnte warnten meinte meinten behauptete versicherte "
+    "bekräftigte bestätigte räumte unterstrich argumentierte schrieb".split()
+)
+MIN_REPORTED_WORDS = 5
+
+
+def find_reported(doc: Doc, sents, ctx: _Context, boilerplate, skip: set[int]) -> list[QuoteInfo]:
+    """Reported speech where it is clear: a reporting verb with a speaker, then a clause with
+    "dass" or a subjunctive verb ("sei", "habe"). Sentences with direct quotes are left alone."""
+    found = []
+    for index, sent in enumerate(sents):
+        if index in boilerplate or index in skip:
+            continue
+        cue = next((t for t in sent if t.lower_ in REPORTING), None)
+        if cue is None:
+            continue
+        comma = next((t for t in doc[cue.i + 1 : min(sent.end, cue.i + 7)] if t.text == ","), None)
+        if comma is None or comma.i + 1 >= sent.end:
+            continue
+        clause = doc[comma.i + 1 : sent.end]
+        if clause[0].lower_ == "dass":
+            clause = clause[1:]
+        elif not any(t.lower_ in SUBJUNCTIVE for t in clause[:8]):
+            continue
+        text = clause.text.strip().rstrip(".!?;:").strip()
+        if len(text.split()) < MIN_REPORTED_WORDS or any(ch in text for ch in '„“"»«'):
+            continue
+        attribution = _speaker_before(doc, sent.start, comma.i, ctx, [])
+        if attribution and attribution[0]:
+            speaker, word = attribution
+            found.append(QuoteInfo(text, speaker, word, clause.start_char, index, direct=False))
+    return found
 
 
 def _continues(doc: Doc, sentence_index: int, lead: Span, previous: QuoteInfo) -> bool:

@@ -36,6 +36,7 @@ class QuoteInfo:
     cue: str | None  # the reporting word ("sagte", "so", "schrieb")
     start_char: int
     sentence: int
+    direct: bool = True  # False: reported speech ("Er fügte hinzu, dass …")
 
 
 @dataclass
@@ -65,7 +66,10 @@ class ArticleAnalysis:
                 {"name": a.name, "type": a.kind, "role": a.role, "mentions": a.mentions}
                 for a in self.actors
             ],
-            "quotes": [{"speaker": q.speaker, "text": q.text, "cue": q.cue} for q in self.quotes],
+            "quotes": [
+                {"speaker": q.speaker, "text": q.text, "cue": q.cue, "direct": q.direct}
+                for q in self.quotes
+            ],
             "key_sentences": [k.text for k in self.key_sentences],
             "boilerplate": [self.sentences[i] for i in sorted(self.boilerplate)],
         }

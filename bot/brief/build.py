@@ -98,6 +98,7 @@ class Development:
 class QuoteRef:
     text: str
     source: SourceRef
+    direct: bool = True  # False: reported speech, shown without quotation marks
 
 
 @dataclass
@@ -478,11 +479,13 @@ def best_quote(
     quotes = session.scalars(
         select(Quote).where(Quote.speaker_id == actor_id, Quote.article_id.in_(article_ids))
     ).all()
-    full = [q for q in quotes if len(q.text.split()) >= 5] or list(quotes)
+    # Their own words first: a full direct quote, else a short one, else reported speech.
+    direct = [q for q in quotes if q.direct]
+    full = [q for q in direct if len(q.text.split()) >= 5] or direct or list(quotes)
     if not full:
         return None
     quote = min(full, key=lambda q: (q.article_id, q.start_char))
-    return QuoteRef(text=quote.text, source=source_of(articles[quote.article_id]))
+    return QuoteRef(quote.text, source_of(articles[quote.article_id]), quote.direct)
 
 
 # --- the briefing ------------------------------------------------------------------------------

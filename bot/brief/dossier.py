@@ -151,11 +151,14 @@ def build_dossier(
     )
     dossier.statements = _statements(session, actor_id, articles, is_new, limit)
     dossier.quotes = [
-        (QuoteRef(q.text, source_of(articles[q.article_id])), is_new(articles[q.article_id]))
+        (
+            QuoteRef(q.text, source_of(articles[q.article_id]), q.direct),
+            is_new(articles[q.article_id]),
+        )
         for q in session.scalars(
             select(Quote)
             .where(Quote.speaker_id == actor_id, Quote.article_id.in_(ids))
-            .order_by(Quote.article_id.desc(), Quote.start_char)
+            .order_by(Quote.direct.desc(), Quote.article_id.desc(), Quote.start_char)
         )
     ][:limit]
     dossier.partners = _partners(session, actor_id, ids)

@@ -97,6 +97,7 @@ def save_analysis(session: Session, article: Article, analysis: ArticleAnalysis)
             cue=q.cue,
             start_char=q.start_char,
             sentence=q.sentence,
+            direct=q.direct,
         )
         for q in analysis.quotes
     )

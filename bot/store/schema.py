@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     true,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Named constraints keep migrations identical on SQLite and PostgreSQL.
@@ -188,6 +189,7 @@ class Quote(Base):
     cue: Mapped[str | None] = mapped_column(String(100))
     start_char: Mapped[int] = mapped_column(Integer)
     sentence: Mapped[int] = mapped_column(Integer)
+    direct: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
 
     speaker: Mapped[Actor | None] = relationship()
     article: Mapped[Article] = relationship()

@@ -88,7 +88,7 @@ def attributed_quotes(session: Session, article_ids: list[int]) -> list[QuoteLin
     rows = session.execute(
         select(Actor.name, Quote.text, Quote.article_id)
         .join(Actor, Actor.id == Quote.speaker_id)
-        .where(Quote.article_id.in_(article_ids))
+        .where(Quote.article_id.in_(article_ids), Quote.direct.is_(True))
         .order_by(Quote.article_id, Quote.start_char)
     ).all()
     return [QuoteLine(name, text, article_id) for name, text, article_id in rows]
