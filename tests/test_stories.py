@@ -17,12 +17,19 @@ from bot.config import BriefingConfig
 from bot.jobs import collect
 from bot.store import open_store
 from bot.store.actors import find_actor
-from bot.store.schema import Article, Story, StoryArticle
-from bot.stories.cluster import Clusterer, Item
+from bot.store.schema import Article, Sentence, Story, StoryArticle
+from bot.stories.cluster import Clusterer, Item, StoryState
 from bot.stories.numbers import figures_in
-from bot.stories.summarise import Candidate, opening, summarise, usable
+from bot.stories.summarise import (
+    Candidate,
+    _antecedent,
+    opening,
+    story_candidates,
+    summarise,
+    usable,
+)
 from bot.stories.terms import content_terms, term_vector
-from tests.conftest import make_config
+from tests.conftest import SHARED, make_config
 
 DAY1, DAY2 = dt.date(2025, 2, 18), dt.date(2025, 2, 19)
 
@@ -278,6 +285,21 @@ def test_shared_actors_tip_related_articles_into_one_story():
     assert first is second
 
 
+def test_a_story_is_also_compared_with_its_recent_members():
+    # The story's centroid has drifted to its later reports; a retelling of its first report
+    # still joins it through that member (and a story without members does not take it).
+    first = item(1, "Kapitänin Rackete in Lampedusa festgenommen", 18)
+    later = "Spenden Kontostand Aufruf Prominente Grüne Regierung Kritik Verhaftung"
+    drifted = term_vector([(later, 2.0), (first.title, 0.4)])
+    when = dt.datetime(2025, 2, 18, 12)
+    for recent, joins in (([first.terms], True), ([], False)):
+        story = StoryState("Rackete", when, when, 5, dict(drifted), recent=list(recent))
+        other = StoryState("Haushalt", when, when, 1, term_vector([("Haushalt Bundestag", 1.0)]))
+        clusterer = Clusterer([story, other])
+        found, _ = clusterer.assign(item(2, "Lampedusa: Kapitänin Rackete festgenommen", 18))
+        assert (found is story) is joins
+
+
 def candidate(position: int, text: str, article: int = 1, antecedent: str | None = None):
     return Candidate(article, position, text, lead=position, antecedent=antecedent)
 
@@ -289,6 +311,14 @@ def test_leading_pronoun_becomes_the_name_or_the_sentence_is_skipped():
     assert opening(candidate(3, "Sie sagten, die Gespräche seien gut.", 1, "Anna Muster")) is None
     assert opening(candidate(3, "Dies kommt nach langen Verhandlungen überraschend.")) is None
     assert opening(candidate(3, "Das Treffen dauerte vier Stunden und endete spät.")) is not None
+
+
+def test_a_pronoun_refers_back_only_to_a_whole_sentence():
+    people = {(1, 0): ["Daniel Weinmann"], (1, 4): ["Marco Rubio"]}
+    whole = {(1, 2), (1, 4), (1, 5)}  # position 0 is a byline ("Von Daniel Weinmann")
+    assert _antecedent(people, 1, 1, whole) is None
+    assert _antecedent(people, 1, 5, whole) == "Marco Rubio"
+    assert _antecedent(people, 1, 6, whole) == "Marco Rubio"
 
 
 def test_summary_removes_redundancy_and_known_facts():
@@ -319,3 +349,33 @@ def test_figures_with_context():
         "1,5 Milliarden",
         "12",
     ]
+
+
+@pytest.mark.skipif(not (SHARED / "pages" / "pages").is_dir(), reason="../shared/data absent")
+def test_summaries_of_real_pages_are_whole_clean_sentences(tmp_path, analyser):
+    names = ["0b66696af800472190a76b26faa845d4", "90min.de-Bundesliga-Tabelle"]
+    names += ["Journalistenwatch.com-Ladensterben"]
+    pages = [SHARED / "pages" / "pages" / f"{name}.html" for name in names]
+    config = make_config(tmp_path)
+    store = open_store(config.store.url)
+    try:
+        collect(store, config, extra_paths=pages, analyser=analyser)
+        with store.session() as session:
+            articles = session.scalars(
+                select(Article).where(Article.status == "analysed", Article.url.like("file:%html"))
+            ).all()
+            assert articles
+            for article in articles:
+                candidates = story_candidates(session, [article])
+                boilerplate = set(
+                    session.scalars(
+                        select(Sentence.text).where(
+                            Sentence.article_id == article.id, Sentence.boilerplate.is_(True)
+                        )
+                    )
+                )
+                for line in summarise(candidates, 3):
+                    assert usable(line.text) and line.text not in boilerplate
+                    assert opening(line) is not None
+    finally:
+        store.close()

@@ -2,8 +2,10 @@
 
 Incremental single pass (no re-clustering): an article is compared with the running centroid
 of every story active within `WINDOW` of its time — TF-IDF cosine of content-word stems, IDF
-over the active stories, plus a bonus for the people and organisations both name. Above
-`THRESHOLD` it joins (and the centroid moves), else it opens a story. A story that keeps getting
+over the active stories, plus a bonus for the people and organisations both name — or, if
+higher, the plain cosine with the story's most similar recent member (`MEMBERS`), so a story
+whose centroid has drifted still takes a headline that retells one of its reports. Above the
+threshold it joins (and the centroid moves), else it opens a story. A story that keeps getting
 articles keeps its identity across days ("US–Russland-Gespräche in Riad", day 2, day 3).
 
 `Clusterer` is the pure algorithm (the benchmark runs it on headlines); `assign_stories` runs
@@ -27,14 +29,22 @@ from bot.stories.terms import normalised, term_vector
 
 # A story stays open for new articles this long after its newest one.
 WINDOW = dt.timedelta(days=3)
-# Join when text cosine + actor bonus reaches this (tuned on headline pairs, bench/clustering.py).
-THRESHOLD = 0.30
+# Join when text cosine + actor bonus reaches the threshold: THRESHOLD for a headline-sized
+# item, rising to LONG_THRESHOLD for a headline with its lead. Longer texts share more incidental
+# topic words ("Apple", "Wahlkampf") without telling the same story, while two headlines of one
+# event may share only two words. Both checked in bench/clustering.py and bench/briefing_speed.py.
+THRESHOLD, LONG_THRESHOLD = 0.30, 0.45
+SHORT_TERMS, LONG_TERMS = 12, 40
 # Shared people/organisations add up to this much; they only count when the texts are related
 # at all (MIN_TEXT), so one politician in two unrelated stories does not merge them.
 ACTOR_BONUS = 0.25
 MIN_TEXT = 0.12
 # An article looks for candidate stories by this many of its most telling terms.
 CANDIDATE_TERMS = 12
+# A story also keeps the term vectors of its newest members (rebuilt from the store for stories
+# of earlier runs): the score is the better of centroid and best-member similarity. Chosen on the
+# tuning half of bench/data/headline_pairs.tsv (bench/clustering.py --sweep).
+MEMBERS = 8
 # Terms kept in a story's centroid: enough to describe it, small enough to store as JSON.
 MAX_TERMS = 80
 # What an article contributes to its vector: the headline counts double, then the lead.
@@ -65,6 +75,7 @@ class StoryState:
     terms: dict[str, float] = field(default_factory=dict)
     actors: dict[str, float] = field(default_factory=dict)
     members: list[int] = field(default_factory=list)  # item keys added in this run
+    recent: list[dict[str, float]] = field(default_factory=list)  # newest members' terms
     row: Story | None = None
 
     def active_at(self, when: dt.datetime, window: dt.timedelta) -> bool:
@@ -89,6 +100,7 @@ class Clusterer:
         self._df: collections.Counter[str] = collections.Counter()
         self._idf_now: _Idf | None = None
         self._norms: dict[int, float] = {}  # story index → TF-IDF norm under `_idf_now`
+        self._member_norms: dict[int, list[float]] = {}  # the same for its recent members
         for story in stories:
             self._add_story(story)
 
@@ -103,10 +115,16 @@ class Clusterer:
             self._by_actor[actor].add(index)
         return index
 
+    def threshold_for(self, item: Item) -> float:
+        """The join threshold for an item of this length (see THRESHOLD)."""
+        share = (len(item.terms) - SHORT_TERMS) / (LONG_TERMS - SHORT_TERMS)
+        return self.threshold + (LONG_THRESHOLD - THRESHOLD) * min(max(share, 0.0), 1.0)
+
     def _retire(self, index: int) -> None:
         """Out of the candidate set and the IDF statistics (the story itself is kept)."""
         self._active.discard(index)
         self._norms.pop(index, None)
+        self._member_norms.pop(index, None)
         story = self.stories[index]
         for term in story.terms:
             self._by_term[term].discard(index)
@@ -121,6 +139,7 @@ class Clusterer:
         if self._idf_now is None or abs(active - self._idf_now.stories) > max(8, active // 10):
             self._idf_now = _Idf(self._df, active)
             self._norms.clear()
+            self._member_norms.clear()
         return self._idf_now
 
     def _norm(self, index: int, idf: _Idf) -> float:
@@ -133,22 +152,25 @@ class Clusterer:
 
     @staticmethod
     def _item_norm(item: Item, idf: _Idf) -> float:
-        return math.sqrt(sum((w * idf.get(t)) ** 2 for t, w in item.terms.items()))
+        return _weighted_norm(item.terms, idf)
 
     def _score(self, item: Item, item_norm: float, index: int, idf: _Idf) -> float:
-        """Text cosine (TF-IDF) plus the actor bonus: what `THRESHOLD` is compared with."""
+        """Text cosine (TF-IDF) with the story's centroid plus the actor bonus, or the plain
+        cosine with its most similar recent member if higher: what the threshold is compared
+        with."""
         story = self.stories[index]
-        dot = 0.0
-        for term, weight in item.terms.items():
-            other = story.terms.get(term)
-            if other:
-                dot += weight * other * idf.get(term) ** 2
-        norm = item_norm * self._norm(index, idf)
-        text = dot / norm if norm else 0.0
-        if text < MIN_TEXT or not item.actors:
-            return text
-        shared = sum(w for actor, w in item.actors.items() if actor in story.actors)
-        return text + self.actor_bonus * shared
+        score = _cosine(item.terms, item_norm, story.terms, self._norm(index, idf), idf)
+        if score >= MIN_TEXT and item.actors:
+            shared = sum(w for actor, w in item.actors.items() if actor in story.actors)
+            score += self.actor_bonus * shared
+        if story.recent:
+            norms = self._member_norms.get(index)
+            if norms is None:
+                norms = [_weighted_norm(member, idf) for member in story.recent]
+                self._member_norms[index] = norms
+            for member, member_norm in zip(story.recent, norms, strict=True):
+                score = max(score, _cosine(item.terms, item_norm, member, member_norm, idf))
+        return score
 
     def assign(self, item: Item) -> tuple[StoryState, float]:
         """Put `item` into its story; returns the story and the similarity (0.0 for a new one)."""
@@ -175,7 +197,7 @@ class Clusterer:
             score = self._score(item, item_norm, index, idf)
             if score > best_score:
                 best, best_score = index, score
-        if best is None or best_score < self.threshold:
+        if best is None or best_score < self.threshold_for(item):
             story = StoryState(title=item.title, first_seen=item.when, last_seen=item.when)
             best, best_score = self._add_story(story), 0.0
         self._grow(best, item)
@@ -184,6 +206,7 @@ class Clusterer:
     def _grow(self, index: int, item: Item) -> None:
         story = self.stories[index]
         self._norms.pop(index, None)
+        self._member_norms.pop(index, None)
         for term in story.terms:
             self._by_term[term].discard(index)
             self._df[term] -= 1
@@ -199,10 +222,29 @@ class Clusterer:
             if actor not in story.actors:
                 self._by_actor[actor].add(index)
             story.actors[actor] = story.actors.get(actor, 0.0) + weight
+        story.recent = [*story.recent, item.terms][-MEMBERS:]
         story.size += 1
         story.members.append(item.key)
         story.first_seen = min(story.first_seen, item.when)
         story.last_seen = max(story.last_seen, item.when)
+
+
+def _weighted_norm(terms: dict[str, float], idf: _Idf) -> float:
+    return math.sqrt(sum((w * idf.get(t)) ** 2 for t, w in terms.items()))
+
+
+def _cosine(
+    a: dict[str, float], norm_a: float, b: dict[str, float], norm_b: float, idf: _Idf
+) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = 0.0
+    for term, weight in a.items():
+        other = b.get(term)
+        if other:
+            dot += weight * other * idf.get(term) ** 2
+    norm = norm_a * norm_b
+    return dot / norm if norm else 0.0
 
 
 class _Idf(dict):
@@ -279,6 +321,28 @@ def _state(row: Story) -> StoryState:
     )
 
 
+def _recall_members(session: Session, states: list[StoryState]) -> None:
+    """The newest `MEMBERS` articles' term vectors of stories from earlier runs."""
+    by_id = {state.row.id: state for state in states if state.row is not None}
+    if not by_id:
+        return
+    newest: dict[int, list[int]] = collections.defaultdict(list)
+    for story_id, article_id in session.execute(
+        select(StoryArticle.story_id, StoryArticle.article_id)
+        .where(StoryArticle.story_id.in_(by_id))
+        .order_by(StoryArticle.story_id, StoryArticle.article_id.desc())
+    ):
+        if len(newest[story_id]) < MEMBERS:
+            newest[story_id].append(article_id)
+    wanted = [a for ids in newest.values() for a in ids]
+    if not wanted:
+        return
+    articles = list(session.scalars(select(Article).where(Article.id.in_(wanted))))
+    terms = {item.key: item.terms for item in article_items(session, articles)}
+    for story_id, ids in newest.items():
+        by_id[story_id].recent = [terms[a] for a in reversed(ids) if a in terms]
+
+
 def assign_stories(session: Session, article_ids: Iterable[int]) -> int:
     """Give each analysed article without a story its story; returns how many got one.
 
@@ -301,7 +365,9 @@ def assign_stories(session: Session, article_ids: Iterable[int]) -> int:
     rows = session.scalars(
         select(Story).where(Story.last_seen_at >= low, Story.first_seen_at <= high)
     )
-    clusterer = Clusterer(_state(row) for row in rows)
+    states = [_state(row) for row in rows]
+    _recall_members(session, states)
+    clusterer = Clusterer(states)
     joined: list[tuple[int, StoryState, float]] = []
     for item in items:
         story, score = clusterer.assign(item)

@@ -33,7 +33,9 @@ MAX_ARTICLES = 12
 # gist first: a strong lead prior matches editors' teasers best (bench/summaries.py).
 LEAD, CENTROID, SUPPORT = 0.7, 0.2, 0.1
 # A candidate this close (cosine of content words) to a picked or known sentence says nothing new.
-REDUNDANT = 0.5
+# Consecutive lead sentences of one report share its topic words without repeating each other:
+# at 0.5 too many of them were dropped (bench/summaries.py: 0.6 and 0.7 score alike).
+REDUNDANT = 0.6
 
 _ENDS_LIKE_SENTENCE = re.compile(r"[.!?“”\"»«]\s*$")
 _QUOTE_START = "„\"»“‚'"
@@ -210,9 +212,11 @@ def story_candidates(
             names.append(name)
     out: list[Candidate] = []
     leads: collections.Counter[int] = collections.Counter()
+    whole: set[tuple[int, int]] = set()  # usable sentences: the only ones "Er …" may refer back to
     for article_id, position, text, boilerplate in rows:
         if boilerplate or not usable(text, [titles[article_id]]):
             continue
+        whole.add((article_id, position))
         if per_article is not None and leads[article_id] >= per_article:
             continue
         out.append(
@@ -221,7 +225,7 @@ def story_candidates(
                 position=position,
                 text=text,
                 lead=leads[article_id],
-                antecedent=_antecedent(people, article_id, position),
+                antecedent=_antecedent(people, article_id, position, whole),
             )
         )
         leads[article_id] += 1
@@ -229,11 +233,18 @@ def story_candidates(
 
 
 def _antecedent(
-    people: dict[tuple[int, int], list[str]], article_id: int, position: int
+    people: dict[tuple[int, int], list[str]],
+    article_id: int,
+    position: int,
+    whole: set[tuple[int, int]],
 ) -> str | None:
     """The person "Er"/"Sie" at the start of a sentence refers to: the only person named in the
-    nearest of the two sentences before it that names anyone; None when unclear."""
+    nearest of the two sentences before it that names anyone; None when unclear, or when that
+    sentence is not a whole sentence of the text (a byline "Von Daniel Weinmann" names its
+    author, not the subject of the next sentence)."""
     for back in (1, 2):
+        if (article_id, position - back) not in whole:
+            return None
         names = people.get((article_id, position - back))
         if names:
             return names[0] if len(names) == 1 else None
