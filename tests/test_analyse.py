@@ -171,6 +171,6 @@ def test_reported_speech_where_clear(seed, analyser):
     assert macron == ["Emmanuel Macron"]
     # A direct quote's sentence is not read again as reported speech.
     assert not any(t.startswith("Wir müssen") for t in reported)
-    text = "Die Regierung hat beschlossen, dass die Steuern sinken. Es regnete, die Straße sei nass."
+    text = "Die Regierung beschloss, dass die Steuern sinken. Es regnete, die Straße sei nass."
     [(_k, result)] = analyser.analyse([(None, "Ohne Sprecher", text)])
     assert [q for q in result.quotes if not q.direct] == []  # no speaker: no reported speech
