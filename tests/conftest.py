@@ -63,3 +63,31 @@ def chat() -> Chat:
 
 def utc(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=dt.UTC)
+
+
+def first_release_store(url: str) -> None:
+    """A store as the first release (migration 0001) left it, with one source and one article
+    written through that schema's tables — for testing that upgrades keep data."""
+    from sqlalchemy import create_engine, text
+
+    from bot.store.db import create_store_engine, migrate
+
+    engine = create_store_engine(url)
+    migrate(engine, "0001")
+    engine.dispose()
+    raw = create_engine(url)
+    with raw.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO sources (id, kind, location, added_at) "
+                "VALUES (1, 'files', '/x', '2025-01-01')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO articles (id, source_id, url, title, text, ingested_at, "
+                "content_hash, status) VALUES (1, 1, 'file:///x/a.txt', 'Alt', 'Alter Text', "
+                "'2025-01-01', 'abc', 'new')"
+            )
+        )
+    raw.dispose()

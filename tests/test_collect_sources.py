@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from bot.chat.handlers import dispatch
 from bot.chat.reply import Chat, Services
@@ -24,9 +24,8 @@ from bot.collect.sources import (
 )
 from bot.config import SourcesConfig
 from bot.store import open_store
-from bot.store.db import create_store_engine, migrate
 from bot.store.schema import ArticleSource, Source
-from tests.conftest import REPO
+from tests.conftest import REPO, first_release_store
 from tests.fixtures.loopback import Loopback, Static
 from tests.fixtures.web import german_text, rss, web_config
 
@@ -172,25 +171,7 @@ def test_cli_sources(tmp_path):
 
 def test_migration_gives_old_articles_their_source(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    engine = create_store_engine(url)
-    migrate(engine, "0001")
-    engine.dispose()
-    raw = create_engine(url)
-    with raw.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO sources (id, kind, location, added_at) "
-                "VALUES (1, 'files', '/x', '2025-01-01')"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO articles (id, source_id, url, title, text, ingested_at, "
-                "content_hash, status) VALUES (1, 1, 'file:///x/a.txt', 'Alt', 'Alter Text', "
-                "'2025-01-01', 'abc', 'new')"
-            )
-        )
-    raw.dispose()
+    first_release_store(url)
     store = open_store(url)
     with store.session() as session:
         [row] = session.scalars(select(ArticleSource))

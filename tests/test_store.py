@@ -4,34 +4,13 @@ from sqlalchemy import func, inspect, select
 
 from bot.jobs import collect
 from bot.store import open_store
-from bot.store.db import create_store_engine, migrate
 from bot.store.schema import Actor, Article, Quote
+from tests.conftest import first_release_store
 
 
 def test_upgrade_from_the_first_schema_keeps_data(tmp_path, config, analyser):
     url = config.store.url
-    engine = create_store_engine(url)
-    migrate(engine, "0001")  # a store as the first release left it
-    engine.dispose()
-    # Fill it through the first schema's tables only.
-    from sqlalchemy import create_engine, text
-
-    raw = create_engine(url)
-    with raw.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO sources (id, kind, location, added_at) "
-                "VALUES (1, 'files', '/x', '2025-01-01')"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO articles (id, source_id, url, title, text, ingested_at, "
-                "content_hash, status) VALUES (1, 1, 'file:///x/a.txt', 'Alt', 'Alter Text', "
-                "'2025-01-01', 'abc', 'new')"
-            )
-        )
-    raw.dispose()
+    first_release_store(url)
     store = open_store(url)  # applies every later migration
     with store.session() as session:
         article = session.get(Article, 1)

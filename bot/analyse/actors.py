@@ -111,8 +111,10 @@ def _named_after_role(span: Span, sent_start: int) -> bool:
     from bot.analyse.roles import role_before  # roles builds on this module
 
     words = [t for t in span if not t.is_punct]
-    return 2 <= len(words) <= 3 and all(t.is_title for t in words) and bool(
-        role_before(span.doc, span.start, sent_start)
+    return (
+        2 <= len(words) <= 3
+        and all(t.is_title for t in words)
+        and bool(role_before(span.doc, span.start, sent_start))
     )
 
 

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 # Importing the modules registers their components and Doc attributes.
-from bot.analyse import (
+from bot.analyse import (  # noqa: F401
     actors,
     boilerplate,
     entity_rules,
@@ -31,16 +31,6 @@ COMPONENTS = (
     "morgenlage_roles",
     "morgenlage_quotes",
     "morgenlage_key_sentences",
-)
-_REGISTERED = (
-    actors,
-    boilerplate,
-    entity_rules,
-    extensions,
-    key_sentences,
-    quotes,
-    roles,
-    sentences,
 )
 
 

@@ -90,8 +90,10 @@ def find_actor(session: Session, query: str, limit: int = 5) -> ActorMatch:
         if score >= 60:
             best[i] = score
     scored = sorted(best.items(), key=lambda kv: -kv[1])
-    if scored and scored[0][1] >= FUZZY_CUTOFF and (
-        len(scored) == 1 or scored[1][1] < scored[0][1] - 5
+    if (
+        scored
+        and scored[0][1] >= FUZZY_CUTOFF
+        and (len(scored) == 1 or scored[1][1] < scored[0][1] - 5)
     ):
         return ActorMatch([session.get(Actor, scored[0][0])], [])
     return ActorMatch([], ranked([i for i, _score in scored[: limit * 4]]))
