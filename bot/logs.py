@@ -34,7 +34,7 @@ def setup_logging(verbose: bool = False, secrets: list[str] | None = None) -> No
         force=True,
     )
     # httpx logs every request URL at INFO — the Bot API URL contains the token.
-    for noisy in ("httpx", "httpcore", "apscheduler"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     redact = RedactSecrets(secrets or [])
     for handler in logging.getLogger().handlers:
