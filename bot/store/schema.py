@@ -238,6 +238,18 @@ class StoryArticle(Base):
     assigned_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class StoryTermDay(Base):
+    """In how many of a day's articles a term occurs, counted as articles are given their story:
+    the background the story clustering takes its IDF from (bot/stories/cluster.py), so it does
+    not depend on which articles were assigned together. The empty term counts the day's
+    articles."""
+
+    __tablename__ = "story_term_days"
+    term: Mapped[str] = mapped_column(String(100), primary_key=True)  # looked up by term
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True, index=True)
+    articles: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Briefing(Base):
     """What a day's briefing contained, so later briefings can say what is new."""
 

@@ -1,12 +1,14 @@
 """Stories: each new article joins the most similar active story or opens a new one.
 
-Incremental single pass (no re-clustering): an article is compared with the running centroid
-of every story active within `WINDOW` of its time — TF-IDF cosine of content-word stems, IDF
-over the active stories, plus a bonus for the people and organisations both name — or, if
-higher, the plain cosine with the story's most similar recent member (`MEMBERS`), so a story
-whose centroid has drifted still takes a headline that retells one of its reports. Above the
-threshold it joins (and the centroid moves), else it opens a story. A story that keeps getting
-articles keeps its identity across days ("US–Russland-Gespräche in Riad", day 2, day 3).
+Incremental single pass (no re-clustering): an article is compared with the running centroid of
+every story active within `WINDOW` of its time — TF-IDF cosine of content-word stems, IDF over
+the articles of the days before (`Background`, kept in the store per day and term so that
+chunk-by-chunk assignment sees exactly what one pass would), plus a bonus for the people and
+organisations both name — or, if higher, the plain cosine with the story's most similar recent
+member (`MEMBERS`), so a story whose centroid has drifted still takes a headline that retells
+one of its reports. Above the threshold it joins (and the centroid moves), else it opens a
+story. A story that keeps getting articles keeps its identity across days
+("US–Russland-Gespräche in Riad", day 2, day 3).
 
 `Clusterer` is the pure algorithm (the benchmark runs it on headlines); `assign_stories` runs
 it on stored articles, called by the analysis stage after each chunk.
@@ -18,13 +20,21 @@ import collections
 import datetime as dt
 import logging
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.store.schema import Actor, Article, ArticleActor, Sentence, Story, StoryArticle
+from bot.store.schema import (
+    Actor,
+    Article,
+    ArticleActor,
+    Sentence,
+    Story,
+    StoryArticle,
+    StoryTermDay,
+)
 from bot.stories.terms import normalised, term_vector
 
 # A story stays open for new articles this long after its newest one.
@@ -33,7 +43,7 @@ WINDOW = dt.timedelta(days=3)
 # item, rising to LONG_THRESHOLD for a headline with its lead. Longer texts share more incidental
 # topic words ("Apple", "Wahlkampf") without telling the same story, while two headlines of one
 # event may share only two words. Both checked in bench/clustering.py and bench/briefing_speed.py.
-THRESHOLD, LONG_THRESHOLD = 0.30, 0.45
+THRESHOLD, LONG_THRESHOLD = 0.25, 0.45
 SHORT_TERMS, LONG_TERMS = 12, 40
 # Shared people/organisations add up to this much; they only count when the texts are related
 # at all (MIN_TEXT), so one politician in two unrelated stories does not merge them.
@@ -45,6 +55,9 @@ CANDIDATE_TERMS = 12
 # of earlier runs): the score is the better of centroid and best-member similarity. Chosen on the
 # tuning half of bench/data/headline_pairs.tsv (bench/clustering.py --sweep).
 MEMBERS = 8
+# The IDF of a day is taken over the articles of this many days before it (`Background`).
+BACKGROUND_DAYS = 7
+MAX_TERM_LENGTH = 100  # StoryTermDay.term
 # Terms kept in a story's centroid: enough to describe it, small enough to store as JSON.
 MAX_TERMS = 80
 # What an article contributes to its vector: the headline counts double, then the lead.
@@ -91,14 +104,16 @@ class Clusterer:
         window: dt.timedelta = WINDOW,
         threshold: float = THRESHOLD,
         actor_bonus: float = ACTOR_BONUS,
+        background: Background | None = None,
     ) -> None:
         self.window, self.threshold, self.actor_bonus = window, threshold, actor_bonus
         self.stories: list[StoryState] = []
         self._active: set[int] = set()  # indices into self.stories
         self._by_term: dict[str, set[int]] = collections.defaultdict(set)
         self._by_actor: dict[str, set[int]] = collections.defaultdict(set)
-        self._df: collections.Counter[str] = collections.Counter()
+        self.background = background if background is not None else Background()
         self._idf_now: _Idf | None = None
+        self._prefetched: set[int] = set()  # stories whose terms' counts are loaded
         self._norms: dict[int, float] = {}  # story index → TF-IDF norm under `_idf_now`
         self._member_norms: dict[int, list[float]] = {}  # the same for its recent members
         for story in stories:
@@ -110,7 +125,6 @@ class Clusterer:
         self._active.add(index)
         for term in story.terms:
             self._by_term[term].add(index)
-            self._df[term] += 1
         for actor in story.actors:
             self._by_actor[actor].add(index)
         return index
@@ -121,26 +135,25 @@ class Clusterer:
         return self.threshold + (LONG_THRESHOLD - THRESHOLD) * min(max(share, 0.0), 1.0)
 
     def _retire(self, index: int) -> None:
-        """Out of the candidate set and the IDF statistics (the story itself is kept)."""
+        """Out of the candidate set (the story itself is kept)."""
         self._active.discard(index)
         self._norms.pop(index, None)
         self._member_norms.pop(index, None)
         story = self.stories[index]
         for term in story.terms:
             self._by_term[term].discard(index)
-            self._df[term] -= 1
         for actor in story.actors:
             self._by_actor[actor].discard(index)
 
-    def _idf(self) -> _Idf:
-        """The IDF, re-taken when the number of active stories has changed by a tenth: stable
-        in between, so the stories' weighted norms can be cached."""
-        active = len(self._active)
-        if self._idf_now is None or abs(active - self._idf_now.stories) > max(8, active // 10):
-            self._idf_now = _Idf(self._df, active)
+    def _idf(self, day: dt.date) -> _Idf:
+        """The IDF of `day` (fixed for the day, see `Background`): the stories' weighted norms
+        are cached while it holds."""
+        idf = self.background.idf(day)
+        if idf is not self._idf_now:
+            self._idf_now = idf
             self._norms.clear()
             self._member_norms.clear()
-        return self._idf_now
+        return idf
 
     def _norm(self, index: int, idf: _Idf) -> float:
         norm = self._norms.get(index)
@@ -159,6 +172,9 @@ class Clusterer:
         cosine with its most similar recent member if higher: what the threshold is compared
         with."""
         story = self.stories[index]
+        if index not in self._prefetched:
+            self._prefetched.add(index)
+            self.background.prefetch({t for terms in (story.terms, *story.recent) for t in terms})
         score = _cosine(item.terms, item_norm, story.terms, self._norm(index, idf), idf)
         if score >= MIN_TEXT and item.actors:
             shared = sum(w for actor, w in item.actors.items() if actor in story.actors)
@@ -179,9 +195,10 @@ class Clusterer:
         horizon = item.when - 2 * self.window
         for index in [i for i in self._active if self.stories[i].last_seen < horizon]:
             self._retire(index)
-        idf = self._idf()
+        idf = self._idf(item.when.date())
         # Candidates share one of the item's most telling terms, or an actor: a story that
         # shares only common words cannot reach the threshold, and long articles stay fast.
+        self.background.prefetch(item.terms)
         telling = sorted(item.terms, key=lambda t: -item.terms[t] * idf.get(t))[:CANDIDATE_TERMS]
         candidates: set[int] = set()
         for term in telling:
@@ -201,6 +218,7 @@ class Clusterer:
             story = StoryState(title=item.title, first_seen=item.when, last_seen=item.when)
             best, best_score = self._add_story(story), 0.0
         self._grow(best, item)
+        self.background.add(item)
         return self.stories[best], round(best_score, 4)
 
     def _grow(self, index: int, item: Item) -> None:
@@ -209,7 +227,6 @@ class Clusterer:
         self._member_norms.pop(index, None)
         for term in story.terms:
             self._by_term[term].discard(index)
-            self._df[term] -= 1
         terms = dict(story.terms)
         for term, weight in normalised(item.terms).items():
             terms[term] = terms.get(term, 0.0) + weight
@@ -217,7 +234,6 @@ class Clusterer:
         story.terms = dict(sorted(terms.items(), key=lambda kv: -kv[1])[:MAX_TERMS])
         for term in story.terms:
             self._by_term[term].add(index)
-            self._df[term] += 1
         for actor, weight in item.actors.items():
             if actor not in story.actors:
                 self._by_actor[actor].add(index)
@@ -247,17 +263,85 @@ def _cosine(
     return dot / norm if norm else 0.0
 
 
-class _Idf(dict):
-    """Inverse story frequency, computed lazily per term: log((1 + N) / (1 + df)) + 1."""
+class Background:
+    """Document frequencies of terms per day, over the articles assigned so far: the IDF of a
+    day is taken over the articles of the `BACKGROUND_DAYS` days before it. It is fixed for the
+    day and independent of which articles were assigned together, so the stage's chunk-by-chunk
+    assignment and one pass over the same articles see the same statistics (`assign_stories`
+    keeps them in the store, `StoryTermDay`)."""
 
-    def __init__(self, df: collections.Counter, stories: int) -> None:
+    def __init__(
+        self,
+        days: int | None = None,
+        fetch: Callable[[list[str]], Iterable[tuple[dt.date, str, int]]] | None = None,
+    ) -> None:
+        """`fetch` gives stored counts (day, term, articles) of terms when first needed."""
+        self.days = BACKGROUND_DAYS if days is None else days
+        self._fetch, self._fetched = fetch, set[str]()
+        self.counts: dict[dt.date, collections.Counter[str]] = collections.defaultdict(
+            collections.Counter
+        )
+        self.totals: collections.Counter[dt.date] = collections.Counter()
+        self.added: dict[dt.date, collections.Counter[str]] = collections.defaultdict(
+            collections.Counter
+        )  # what `add` counted, to be stored
+        self._idf: dict[dt.date, _Idf] = {}
+        self.prefetch([""])
+
+    def prefetch(self, terms: Iterable[str]) -> None:
+        """Load the stored counts of these terms, in one go, before their IDF is taken."""
+        if self._fetch is None:
+            return
+        missing = [t for t in terms if t not in self._fetched]
+        if missing:
+            self._fetched.update(missing)
+            for day, term, articles in self._fetch(missing):
+                self.load(day, term, articles)
+
+    def load(self, day: dt.date, term: str, articles: int) -> None:
+        """Counts kept from earlier runs; the empty term holds the day's number of articles."""
+        if term:
+            self.counts[day][term] += articles
+        else:
+            self.totals[day] += articles
+
+    def add(self, item: Item) -> None:
+        day = item.when.date()
+        for term in item.terms:
+            if len(term) > MAX_TERM_LENGTH:
+                continue  # not stored: noise, not a word
+            self.counts[day][term] += 1
+            self.added[day][term] += 1
+        self.totals[day] += 1
+        self.added[day][""] += 1
+        # A late article changes the IDF of the days after its own (usually none is cached).
+        for cached in [d for d in self._idf if d > day]:
+            del self._idf[cached]
+
+    def idf(self, day: dt.date) -> _Idf:
+        idf = self._idf.get(day)
+        if idf is None:
+            window = [day - dt.timedelta(days=n) for n in range(1, self.days + 1)]
+            counts = [self.counts[d] for d in window]  # also filled by later `prefetch`
+            idf = self._idf[day] = _Idf(counts, sum(self.totals[d] for d in window))
+            for old in [d for d in self._idf if d < day - dt.timedelta(days=self.days)]:
+                del self._idf[old]
+        return idf
+
+
+class _Idf(dict):
+    """Inverse document frequency over a background, computed lazily per term:
+    log((1 + N) / (1 + df)) + 1."""
+
+    def __init__(self, counts: list[collections.Counter[str]], articles: int) -> None:
         super().__init__()
-        self._df, self.stories = df, stories
+        self._counts, self.articles = counts, articles
 
     def get(self, term: str, default: float = 1.0) -> float:
         value = dict.get(self, term)
         if value is None:
-            value = math.log((1 + self.stories) / (1 + max(self._df.get(term, 0), 0))) + 1.0
+            df = sum(counts.get(term, 0) for counts in self._counts)
+            value = math.log((1 + self.articles) / (1 + df)) + 1.0
             self[term] = value
         return value
 
@@ -343,6 +427,45 @@ def _recall_members(session: Session, states: list[StoryState]) -> None:
         by_id[story_id].recent = [terms[a] for a in reversed(ids) if a in terms]
 
 
+def _background(session: Session, first: dt.date, last: dt.date) -> Background:
+    """The stored term counts the IDF of the days `first`..`last` is taken from."""
+    low = first - dt.timedelta(days=BACKGROUND_DAYS)
+
+    def fetch(terms: list[str]) -> Iterator[tuple[dt.date, str, int]]:
+        for start in range(0, len(terms), 500):
+            yield from session.execute(
+                select(StoryTermDay.day, StoryTermDay.term, StoryTermDay.articles).where(
+                    StoryTermDay.term.in_(terms[start : start + 500]),
+                    StoryTermDay.day >= low,
+                    StoryTermDay.day < last,
+                )
+            ).all()
+
+    return Background(fetch=fetch)
+
+
+def _store_background(session: Session, background: Background) -> None:
+    """Add what this run counted to the stored term counts; counts of days long past the
+    newest go (nothing compares with them any more)."""
+    if not background.added:
+        return
+    days = sorted(background.added)
+    existing = {
+        (row.day, row.term): row
+        for row in session.scalars(select(StoryTermDay).where(StoryTermDay.day.in_(days)))
+    }
+    for day, counts in background.added.items():
+        for term, articles in counts.items():
+            row = existing.get((day, term))
+            if row is None:
+                session.add(StoryTermDay(day=day, term=term, articles=articles))
+            else:
+                row.articles += articles
+    horizon = days[-1] - dt.timedelta(days=2 * background.days)
+    session.execute(delete(StoryTermDay).where(StoryTermDay.day < horizon))
+    background.added.clear()
+
+
 def assign_stories(session: Session, article_ids: Iterable[int]) -> int:
     """Give each analysed article without a story its story; returns how many got one.
 
@@ -367,7 +490,17 @@ def assign_stories(session: Session, article_ids: Iterable[int]) -> int:
     )
     states = [_state(row) for row in rows]
     _recall_members(session, states)
-    clusterer = Clusterer(states)
+    background = _background(session, items[0].when.date(), items[-1].when.date())
+    # The counts of every term this run can compare, in a few queries rather than one per item.
+    background.prefetch(
+        {
+            term
+            for vectors in ([i.terms for i in items], *([s.terms, *s.recent] for s in states))
+            for terms in vectors
+            for term in terms
+        }
+    )
+    clusterer = Clusterer(states, background=background)
     joined: list[tuple[int, StoryState, float]] = []
     for item in items:
         story, score = clusterer.assign(item)
@@ -381,8 +514,9 @@ def assign_stories(session: Session, article_ids: Iterable[int]) -> int:
         row = story.row
         row.first_seen_at, row.last_seen_at = story.first_seen, story.last_seen
         row.article_count = story.size
-        row.terms = {k: round(v, 4) for k, v in story.terms.items()}
-        row.actors = {k: round(v, 4) for k, v in story.actors.items()}
+        # Full precision: the next run goes on from exactly this centroid.
+        row.terms, row.actors = dict(story.terms), dict(story.actors)
+    _store_background(session, background)
     session.flush()
     session.add_all(
         StoryArticle(article_id=key, story_id=story.row.id, similarity=score)
