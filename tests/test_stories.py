@@ -379,3 +379,29 @@ def test_summaries_of_real_pages_are_whole_clean_sentences(tmp_path, analyser):
                     assert opening(line) is not None
     finally:
         store.close()
+
+
+def test_chunking_does_not_change_the_stories(stories):
+    """The analysis stage assigns stories chunk by chunk; the grouping must be the same as
+    assigning every article in one pass."""
+    from sqlalchemy import delete
+
+    from bot.store.schema import StoryTermDay
+    from bot.stories.cluster import assign_stories
+
+    def regroup(chunk: int) -> set[frozenset[int]]:
+        with stories.store.session() as session:
+            for table in (StoryArticle, Story, StoryTermDay):
+                session.execute(delete(table))
+            ids = list(session.scalars(select(Article.id).order_by(Article.id)))
+        for start in range(0, len(ids), chunk):
+            with stories.store.session() as session:
+                assign_stories(session, ids[start : start + chunk])
+        with stories.store.session() as session:
+            rows = session.execute(select(StoryArticle.story_id, StoryArticle.article_id)).all()
+        groups: dict[int, set[int]] = {}
+        for story, article in rows:
+            groups.setdefault(story, set()).add(article)
+        return {frozenset(g) for g in groups.values()}
+
+    assert regroup(chunk=1) == regroup(chunk=100)
