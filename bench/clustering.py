@@ -37,7 +37,13 @@ from bot.analyse.analyser import Analyser  # noqa: E402
 from bot.analyse.stage import analyse_pending  # noqa: E402
 from bot.store import open_store  # noqa: E402
 from bot.store.schema import Article, StoryArticle  # noqa: E402
-from bot.stories.cluster import THRESHOLD, Clusterer, article_items  # noqa: E402
+from bot.stories.cluster import (  # noqa: E402
+    CONFIRM_MARGIN,
+    RARE_SHARE,
+    THRESHOLD,
+    Clusterer,
+    article_items,
+)
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parents[1] / "shared" / "data"
@@ -187,7 +193,10 @@ def main() -> None:
             f"{label:>9}: {len(chosen)} pairs ({sum(p[2] for p in chosen)} same): "
             f"pair precision {precision:.3f}, recall {recall:.3f}  (tp {tp}, fp {fp}, fn {fn})"
         )
-    print(f"(threshold {THRESHOLD}; 'all' is both halves)")
+    print(
+        f"(threshold {THRESHOLD}, below {THRESHOLD + CONFIRM_MARGIN:.2f} only with a shared actor, "
+        f"figure or term in <= {RARE_SHARE:.0%} of the background; 'all' is both halves)"
+    )
 
     if args.sweep:
         tune = [p for p in pairs if half(p[0], p[1]) == "tune"]

@@ -285,6 +285,27 @@ def test_shared_actors_tip_related_articles_into_one_story():
     assert first is second
 
 
+def test_a_narrow_join_needs_a_shared_actor_figure_or_rare_term():
+    # Background: "Belarus" and "polnisch" are in 3 of the 60 reports of the week before (5 %),
+    # "Minsk" in none. A headline that clears the threshold narrowly on the common words alone
+    # opens its own story; one that also shares a rare word, a figure or an actor joins.
+    story = "Belarus: Minsk baut Zaun an polnischer Grenze"
+    narrow = "Belarus droht polnischer Armee"
+    for first_words, second, people, joins in (
+        (story, narrow, None, False),
+        (story, "Minsk: Belarus droht polnischer Armee", None, True),
+        (f"{story}, 2000 Soldaten", f"{narrow}: 2000 Soldaten", None, True),
+        (story, narrow, {"Lukaschenko": 1.0}, True),
+    ):
+        clusterer = Clusterer()
+        for n in range(60):
+            extra = " Belarus polnische" if n < 3 else ""
+            clusterer.background.add(item(100 + n, f"Grenze Bericht{n}{extra}", 10 + n % 7))
+        first, _ = clusterer.assign(item(1, first_words, 18, people))
+        found, score = clusterer.assign(item(2, second, 18, people))
+        assert (found is first) is joins, (second, score)
+
+
 def test_a_story_is_also_compared_with_its_recent_members():
     # The story's centroid has drifted to its later reports; a retelling of its first report
     # still joins it through that member (and a story without members does not take it).

@@ -7,8 +7,9 @@ chunk-by-chunk assignment sees exactly what one pass would), plus a bonus for th
 organisations both name — or, if higher, the plain cosine with the story's most similar recent
 member (`MEMBERS`), so a story whose centroid has drifted still takes a headline that retells
 one of its reports. Above the threshold it joins (and the centroid moves), else it opens a
-story. A story that keeps getting articles keeps its identity across days
-("US–Russland-Gespräche in Riad", day 2, day 3).
+story; just above it, only with a second signal (a shared actor, figure or rare term). A
+story that keeps getting articles keeps its identity across days ("US–Russland-Gespräche in
+Riad", day 2, day 3).
 
 `Clusterer` is the pure algorithm (the benchmark runs it on headlines); `assign_stories` runs
 it on stored articles, called by the analysis stage after each chunk.
@@ -49,6 +50,12 @@ SHORT_TERMS, LONG_TERMS = 12, 40
 # at all (MIN_TEXT), so one politician in two unrelated stories does not merge them.
 ACTOR_BONUS = 0.25
 MIN_TEXT = 0.12
+# A join that clears the threshold by less than CONFIRM_MARGIN needs a second signal besides
+# the overall similarity: a person or organisation, a figure, or a rare term (in at most
+# RARE_SHARE of the background's articles) shared with the story. Two reports of one event share
+# what is particular to it; two stories of one ongoing topic share only its common words
+# ("Grenze", "polnisch", "Belarus"). Chosen on the tuning half of bench/data/headline_pairs.tsv.
+CONFIRM_MARGIN, RARE_SHARE = 0.10, 0.02
 # An article looks for candidate stories by this many of its most telling terms.
 CANDIDATE_TERMS = 12
 # A story also keeps the term vectors of its newest members (rebuilt from the store for stories
@@ -188,6 +195,21 @@ class Clusterer:
                 score = max(score, _cosine(item.terms, item_norm, member, member_norm, idf))
         return score
 
+    def _confirmed(self, item: Item, index: int, idf: _Idf) -> bool:
+        """Whether the item shares more with the story than its words overall: an actor, a
+        figure or a rare term (see CONFIRM_MARGIN)."""
+        story = self.stories[index]
+        if any(actor in story.actors for actor in item.actors):
+            return True
+        # A term in at most RARE_SHARE of the background's articles has at least this IDF.
+        rare = math.log((1 + idf.articles) / (1 + RARE_SHARE * idf.articles)) + 1.0
+        for term in item.terms:
+            if not (term[0].isdigit() or idf.get(term) >= rare - 1e-9):
+                continue
+            if term in story.terms or any(term in member for member in story.recent):
+                return True
+        return False
+
     def assign(self, item: Item) -> tuple[StoryState, float]:
         """Put `item` into its story; returns the story and the similarity (0.0 for a new one)."""
         # Stories that ended long before this item can no longer take it: drop them from the
@@ -206,15 +228,19 @@ class Clusterer:
         for actor in item.actors:
             candidates |= self._by_actor.get(actor, set())
         item_norm = self._item_norm(item, idf)
+        threshold = self.threshold_for(item)
         best, best_score = None, 0.0
         for index in candidates:
             story = self.stories[index]
             if index not in self._active or not story.active_at(item.when, self.window):
                 continue
             score = self._score(item, item_norm, index, idf)
-            if score > best_score:
-                best, best_score = index, score
-        if best is None or best_score < self.threshold_for(item):
+            if score <= best_score or score < threshold:
+                continue
+            if score < threshold + CONFIRM_MARGIN and not self._confirmed(item, index, idf):
+                continue
+            best, best_score = index, score
+        if best is None:
             story = StoryState(title=item.title, first_seen=item.when, last_seen=item.when)
             best, best_score = self._add_story(story), 0.0
         self._grow(best, item)
