@@ -174,3 +174,42 @@ def test_reported_speech_where_clear(seed, analyser):
     text = "Die Regierung beschloss, dass die Steuern sinken. Es regnete, die Straße sei nass."
     [(_k, result)] = analyser.analyse([(None, "Ohne Sprecher", text)])
     assert [q for q in result.quotes if not q.direct] == []  # no speaker: no reported speech
+
+
+def _direct_speakers(analyser, text):
+    [(_k, result)] = analyser.analyse([(None, "Zitate", text)])
+    return {q.text: q.speaker for q in result.quotes if q.direct}
+
+
+def test_speakers_behind_role_phrases_and_untagged_names(analyser):
+    speakers = _direct_speakers(
+        analyser,
+        "Die Brücke bleibt gesperrt. „Wir prüfen jeden Pfeiler einzeln und sehr genau“, sagte "
+        "der Leiter des Bauamts der Stadt Kassel, Ingenieur Peter Brandauer am Montag. "
+        "Der Hafenmeister Vedat Muftuoglu sagte: „Niemand sollte so etwas tun.“ "
+        "Andres Granier, der Gouverneur von Tabasco, sagte: „Wir kämpfen gegen ein Monster.“",
+    )
+    assert speakers["Wir prüfen jeden Pfeiler einzeln und sehr genau"] == "Peter Brandauer"
+    assert speakers["Niemand sollte so etwas tun."] == "Vedat Muftuoglu"
+    assert speakers["Wir kämpfen gegen ein Monster."] == "Andres Granier"
+
+
+def test_subject_judging_a_phrase_and_particle_surnames(analyser):
+    speakers = _direct_speakers(
+        analyser,
+        "Bundesarbeitsministerin Ursula von der Leyen (CDU) stellte den Plan vor. "
+        "Von der Leyen betonte, die Frauen seien „bestens für die neue Arbeit geeignet“. "
+        "Der österreichische Bundeskanzler Wolfgang Schüssel würdigte Ligeti als "
+        "„großen Österreicher in der Welt der Musik“.",
+    )
+    assert speakers["bestens für die neue Arbeit geeignet"] == "Ursula von der Leyen"
+    assert speakers["großen Österreicher in der Welt der Musik"] == "Wolfgang Schüssel"
+
+
+def test_a_quote_opening_its_sentence_continues_the_one_before(analyser):
+    speakers = _direct_speakers(
+        analyser,
+        "Die Regierung plant neue Gesetze. Der Minister Jan Kowalski verteidigte die Reform "
+        "vor dem Parlament. „Ohne diese Reform verlieren wir zehn Jahre.“",
+    )
+    assert speakers["Ohne diese Reform verlieren wir zehn Jahre."] == "Jan Kowalski"

@@ -118,6 +118,82 @@ def _named_after_role(span: Span, sent_start: int) -> bool:
     )
 
 
+_PARTICLES = ("von der", "von den", "van der", "van den", "von", "van", "zu", "de", "ten")
+
+
+def _with_particles(ent: Span) -> Span:
+    """ "Ursula" + "von der Leyen": a lone first name the model cut before a particle surname
+    that the text always writes with its particle ("Von der Leyen betonte")."""
+    doc = ent.doc
+    if len(ent) != 1 or not doc[ent.end : ent.end + 1].text.islower():
+        return ent
+    for particle in _PARTICLES:
+        size = particle.count(" ") + 1
+        end = ent.end + size
+        if end >= len(doc) or doc[ent.end : end].text != particle:
+            continue
+        surname = doc[end]
+        if not _name_like(surname) or surname.ent_type_ or known_labels().get(surname.text):
+            return ent
+        uses = [t.i for t in doc if t.text == surname.text]
+        if len(uses) >= 2 and all(doc[i - size : i].text.lower() == particle for i in uses):
+            return Span(doc, ent.start, end + 1, label=ent.label_)
+        return ent
+    return ent
+
+
+def _name_like(token) -> bool:
+    text = token.text
+    return (
+        token.is_title
+        and len(text) > 1
+        and text.replace("-", "").isalpha()
+        and not token.is_stop
+        and text.lower() not in DETERMINERS
+        and not is_role_word(text)
+        and not is_title(text)
+        and not _COMMON_NOUN.search(text)
+        and text.lower() not in _VERBS_IN_NAMES
+        and country_name(text) is None
+    )
+
+
+def _untagged_names(doc: Doc, sent_starts: list[int]) -> list[Span]:
+    """Two or three name-like words the model left untagged right after a role ("Der
+    Flughafenmanager Vedat Muftuoglu sagte") or before a role apposition ("Andres Granier, der
+    Gouverneur von Tabasco, sagte"): a person."""
+    from bot.analyse.roles import role_after  # roles builds on this module
+
+    found: list[Span] = []
+    sent_ends = sent_starts[1:] + [len(doc)]
+    starts = set(sent_starts)
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        if not token.is_title or token.ent_type_ or token.is_stop:
+            i += 1
+            continue
+        end = i + 1  # a run of capitalised untagged words, cheap tests first
+        while end < len(doc) and doc[end].is_title and not doc[end].ent_type_:
+            end += 1
+        after = doc[end] if end < len(doc) else None
+        if end - i >= 2 and (after is None or after.is_punct or after.is_lower):
+            for size in (2, 3):  # the name is the run's end: "[Flughafenmanager] Vedat Muftuoglu"
+                first = end - size
+                if first < i:
+                    break
+                if first > i or first not in starts:
+                    role = first not in starts and is_role_word(doc[first - 1].text)
+                else:
+                    sentence = bisect.bisect_right(sent_starts, first) - 1
+                    role = role_after(doc, end, sent_ends[sentence]) is not None
+                if role and all(_name_like(t) for t in doc[first:end]):
+                    found.append(Span(doc, first, end, label="PER"))
+                    break
+        i = end
+    return found
+
+
 def _split_point(doc: Doc, start: int, end: int, doc_names: frozenset[str]) -> int | None:
     for i in range(start + 1, end):
         if is_role_word(doc[i].text):
@@ -186,13 +262,18 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
     boilerplate = doc._.boilerplate or frozenset()
     candidates: list[_Candidate] = []
     doc_names = frozenset(ent.text for ent in doc.ents)
-    for ent in doc.ents:
+    ents = list(doc.ents)
+    if "PER" in labels:
+        ents += _untagged_names(doc, sent_starts)
+    for ent in ents:
         sentence = bisect.bisect_right(sent_starts, ent.start) - 1
         label = LABEL_MAP.get(ent.label_, ent.label_)
         if label not in labels or sentence in boilerplate:
             continue
         if label != ent.label_:
             ent = Span(doc, ent.start, ent.end, label=label)
+        if label == "PER":
+            ent = _with_particles(ent)
         for span, label in name_pieces(ent, doc_names):
             name = clean_name(span.text)
             if _valid(name) and (" " in name or _plausible_single(name)):

@@ -2,8 +2,11 @@
 
 A speaker is taken only from a clear frame: a reporting word next to a name ("…“, sagte
 Dmitriev", "Peskov sagte, …: „…“", "so Macron"), a pronoun ("sagte er") resolved to the person
-named last, or a quote continuing the previous one. Anything else keeps no speaker: a missing
-speaker is better than a wrong one.
+named last, or a quote continuing the previous one. A role phrase may stand between the cue and
+the name ("so der Chef des Verwaltungsrats Ulrich Müller"); the person who opens a sentence as
+its subject speaks a quote there ("Schüssel würdigte Ligeti als „…“"), and a quote that opens
+its sentence continues the sentence before. Short phrases („maßvoll“) need a reporting verb or
+"als" before them. Anything else keeps no speaker: a missing speaker is better than a wrong one.
 """
 
 from __future__ import annotations
@@ -39,12 +42,28 @@ CUES = frozenset(
     "zeigte zeigt sicherte versprach verspricht fragte fragt meldete schreiben "
     "twittert postete urteilte resümierte bilanzierte".split()
 )
+# Verbs that judge something in a quoted phrase ("würdigte Ligeti als „großen Österreicher“"):
+# their subject is the speaker, their object the topic.
+EVALUATING = frozenset(
+    "charakterisierte charakterisiert würdigte würdigt beurteilte beurteilt bewertete "
+    "bewertet beschrieb beschreibt lobte lobt".split()
+)
+CUES |= EVALUATING
 PRONOUNS = frozenset(["er", "sie", "he", "she"])
 SPEAKER_KINDS = ("PER", "ORG")
 
 
 def _sentence_of(doc: Doc, token_index: int, sent_starts: list[int]) -> int:
     return bisect.bisect_right(sent_starts, token_index) - 1
+
+
+def _quote_sentence(doc: Doc, span: Span, sent_starts: list[int]) -> int:
+    """The sentence a quote starts in — the next one when the sentencizer left the opening mark
+    at the end of the sentence before ("… aus. „|Obwohl …“, sagte Casey")."""
+    first = _sentence_of(doc, span.start, sent_starts)
+    if first + 1 < len(sent_starts) and sent_starts[first + 1] == span.start + 1 < span.end:
+        return first + 1
+    return first
 
 
 FEMALE_WORDS = frozenset("frau mrs. ms. mrs ms".split())
@@ -103,7 +122,7 @@ class _Context:
 
 # Cues whose object follows them ("Rice nannte Shultz einen „Patrioten“"): the speaker is the
 # name before the cue when there is one.
-OBJECT_CUES = frozenset("nannte nennt bezeichnete bezeichnet zitiert zitierte lobte lobt".split())
+OBJECT_CUES = frozenset("nannte nennt bezeichnete bezeichnet zitiert zitierte".split()) | EVALUATING
 # A name after these is where something was said, not who said it ("schrieb auf Twitter").
 _PLACE_WORDS = frozenset("auf gegenüber in im bei laut via über vor an am".split())
 
@@ -114,11 +133,51 @@ def _genitive(mention: MentionInfo) -> bool:
     return text != mention.name and text.endswith("s") and mention.name.endswith(text[:-1])
 
 
-def _named_after_cue(doc: Doc, cue: int, end: int, ctx: _Context) -> MentionInfo | None:
+def _role_phrase(doc: Doc, start: int, end: int) -> bool:
+    """ "der Oberkommandierende General der US-Streitkräfte im Irak," — words that only describe
+    the person named next: a role word, with articles, adjectives, linkers and names."""
+    from bot.analyse.gazetteer import is_role_word  # noqa: PLC0415 — avoids an import cycle
+
+    tokens = doc[start:end]
+    if not len(tokens) or not any(is_role_word(t.text.split("-")[-1]) for t in tokens[:4]):
+        return False
+    for token in tokens:
+        if token.text in (",", "-"):
+            continue
+        if token.is_punct or token.text in CUES or token.lower_ in PRONOUNS:
+            return False
+        if (
+            token.is_lower
+            and token.lower_ not in _ROLE_LINKERS
+            and not _ADJECTIVE.search(token.text)
+        ):
+            return False
+    return True
+
+
+_ROLE_LINKERS = frozenset("der die das des dem den von vom im am für aus bei in und".split())
+_ADJECTIVE = re.compile(r"^[a-zäöüß-]+(?:e|en|er|es|em)$")
+MAX_ROLE_WINDOW = 14
+
+
+def _named_after_cue(
+    doc: Doc, cue: int, end: int, ctx: _Context, limit: int | None = None
+) -> MentionInfo | None:
     """The speaker named right after a cue: a person within a few words, or an organisation
-    right behind the cue ("sagte die Bundesregierung"), never one behind "auf"/"gegenüber"."""
+    right behind the cue ("sagte die Bundesregierung"), never one behind "auf"/"gegenüber";
+    after a role phrase the person may come later ("so der Chef des Verwaltungsrats Ulrich
+    Müller")."""
     window = [m for m in ctx.within(cue + 1, end)]
+    if limit is not None and limit > end:
+        far = ctx.within(cue + 1, min(limit, cue + 1 + MAX_ROLE_WINDOW))
+        window += [
+            m
+            for m in far
+            if m.label == "PER" and m.end > end and _role_phrase(doc, cue + 1, m.start)
+        ][:1]
     for mention in window:
+        if mention.start > cue + 1 and mention.end > end:
+            return mention  # checked by _role_phrase
         between = doc[cue + 1 : mention.start]
         if any(t.lower_ in _PLACE_WORDS for t in between):
             continue
@@ -147,7 +206,7 @@ def _speaker_after(doc: Doc, quote_end: int, limit: int, ctx: _Context, quote_sp
             return named[0].name, doc[named[0].end].text
         return None
     cue = doc[i].text
-    mention = _named_after_cue(doc, i, min(limit, i + 6), ctx)
+    mention = _named_after_cue(doc, i, min(limit, i + 6), ctx, limit)
     if mention is not None:
         return mention.name, cue
     if i + 1 < limit and doc[i + 1].lower_ in PRONOUNS and not _plural(doc[i]):
@@ -170,7 +229,17 @@ def _speaker_before(doc: Doc, start: int, quote_start: int, ctx: _Context, quote
             if before and before[-1].end == colon:
                 return before[-1].name, ":"
         return None
-    cue_index = cues[0]  # the main clause's reporting verb: "Peskov sagte, dass … und stellte fest"
+    # The main clause's reporting verb: "Peskov sagte, dass … und stellte fest"; when it names
+    # nobody, the one closest to the quote ("Die EU-Kommission kritisierte …: So sagte Rehn: „…“").
+    found = _cue_speaker(doc, start, cues[0], quote_start, ctx, quote_spans)
+    if found is None and cues[-1] != cues[0]:
+        found = _cue_speaker(doc, cues[0] + 1, cues[-1], quote_start, ctx, quote_spans)
+    return found
+
+
+def _cue_speaker(
+    doc: Doc, start: int, cue_index: int, quote_start: int, ctx: _Context, quote_spans
+):
     cue = doc[cue_index].text
     before = [
         m for m in ctx.within(start, cue_index) if not any(s <= m.start < e for s, e in quote_spans)
@@ -180,7 +249,7 @@ def _speaker_before(doc: Doc, start: int, quote_start: int, ctx: _Context, quote
         return (before[-1].name, cue) if before and before[-1].end == cue_index else None
     if cue.lower() in OBJECT_CUES and persons:
         return persons[0].name, cue
-    after_cue = _named_after_cue(doc, cue_index, min(quote_start, cue_index + 4), ctx)
+    after_cue = _named_after_cue(doc, cue_index, min(quote_start, cue_index + 4), ctx, quote_start)
     if after_cue is not None:
         return after_cue.name, cue
     pronoun = doc[cue_index - 1] if cue_index > start else None
@@ -191,6 +260,30 @@ def _speaker_before(doc: Doc, start: int, quote_start: int, ctx: _Context, quote
     return (before[-1].name, cue) if before else None
 
 
+def _we_organisation(doc: Doc, start: int, end: int, text: str, ctx: _Context):
+    """ "Die SPD will am Kurs festhalten. „Wir wollen …“": a quote in the first person plural
+    after a sentence that opens with an organisation as its subject."""
+    if text.split(" ", 1)[0].lower() not in ("wir", "unser", "unsere", "uns"):
+        return None
+    named = ctx.within(start, end)
+    if not named or named[0].label != "ORG" or _genitive(named[0]):
+        return None
+    opening = [t for t in doc[start : named[0].start]]
+    if ":" in [t.text for t in opening]:  # a heading first: "Europapolitik: Die SPD will …"
+        opening = opening[[t.text for t in opening].index(":") + 1 :]
+    if any(t.lower_ not in ("der", "die", "das") for t in opening):
+        return None
+    after = named[0].end
+    return (named[0].name, None) if after < end and doc[after].is_lower else None
+
+
+def _judged(doc: Doc, start: int, quote_start: int) -> bool:
+    """A short phrase that someone says or judges: "… als „Unverschämtheit“ zurück", or a
+    reporting verb before it."""
+    lead = [t.lower_ for t in doc[max(start, quote_start - 3) : quote_start]]
+    return "als" in lead or any(t.lower_ in CUES for t in doc[start:quote_start])
+
+
 def _plural(cue: Token) -> bool:
     """ "sagten sie" is "they said": no single person to resolve."""
     return cue.lower_.endswith(("ten", "en")) and cue.lower_ not in ("zufolge",)
@@ -198,20 +291,25 @@ def _plural(cue: Token) -> bool:
 
 def _so_frame(doc: Doc, quote_end: int, limit: int, ctx: _Context):
     """ "„…“, da …, so die FIFA." — a "so"/"sagte" frame later in the quote's sentence."""
+    inside = False  # a later quote in the same sentence: "Die „…“ hätten „…“, so Murtha."
     for i in range(quote_end, limit - 1):
-        if doc[i].text == "," and doc[i + 1].lower_ in ("so", "sagte", "erklärte", "betonte"):
-            mention = _named_after_cue(doc, i + 1, min(limit, i + 6), ctx)
+        if doc[i].text in "„»":
+            inside = True
+        elif doc[i].text in '“«"':
+            inside = False
+        elif inside:
+            continue
+        elif doc[i].text == "," and doc[i + 1].lower_ in ("so", "sagte", "erklärte", "betonte"):
+            mention = _named_after_cue(doc, i + 1, min(limit, i + 6), ctx, limit)
             if mention is not None and (mention.end >= limit or doc[mention.end].is_punct):
                 return mention.name, doc[i + 1].text
-        if doc[i].text in '„“»«"':
-            return None
     return None
 
 
 # Konjunktiv I forms that mark a sentence as reported speech ("Jeder Pädagoge könne „…“").
 SUBJUNCTIVE = frozenset(
     "sei seien habe könne könnten müsse werde solle wolle dürfe gebe stehe zeige bleibe "
-    "gehe komme liege wisse brauche fehle hätten wäre wären".split()
+    "gehe komme liege wisse brauche fehle hätten wäre wären würde würden".split()
 )
 
 
@@ -259,6 +357,77 @@ def _sentence_subject(doc: Doc, start: int, quote_start: int, ctx: _Context, quo
     return None
 
 
+def _subject_frame(doc: Doc, start: int, quote_start: int, ctx: _Context, quote_spans):
+    """ "Der österreichische Bundeskanzler Wolfgang Schüssel würdigte Ligeti als „…“" /
+    "Stoiber begründete seinen Rückzug mit einer „veränderten Lage“": the person who opens the
+    sentence as its subject — only role words, articles and adjectives before the name, a verb
+    right after it (an apposition or "(CDU)" in between is skipped) — is the speaker when the
+    quote is an "als „…“" phrase or no other person comes between."""
+    from bot.analyse.gazetteer import is_role_word  # noqa: PLC0415 — avoids an import cycle
+
+    persons = [
+        m
+        for m in ctx.within(start, quote_start)
+        if m.label == "PER" and not any(s <= m.start < e for s, e in quote_spans)
+    ]
+    opening = doc[start]
+    if opening.lower_ in PRONOUNS and start + 1 < quote_start and doc[start + 1].is_lower:
+        # "Er halte das Gesetz für vertretbar und bezeichnete es als „maßvoll“."
+        if persons or _plural(doc[start + 1]) or doc[start + 1].lower_ in SUBJUNCTIVE_PLURAL:
+            return None
+        lead = [t.lower_ for t in doc[max(start, quote_start - 3) : quote_start]]
+        cue = next((t for t in doc[start:quote_start] if t.lower_ in CUES), None)
+        if "als" not in lead and cue is None:
+            return None
+        speaker = ctx.last_person_before(start, quote_spans, opening.text)
+        return (speaker, cue.text if cue else doc[start + 1].text) if speaker else None
+    persons = [m for m in persons if not _genitive(m)]  # "Jelpkes Mitarbeiter Nick Brauns"
+    if not persons:
+        return None
+    subject = persons[0]
+    for token in doc[start : subject.start]:
+        word = token.text
+        if not (
+            word in (",", "-")
+            or token.lower_ in _ROLE_LINKERS
+            or token.lower_ in ("auch", "so")
+            or _ADJECTIVE.search(word.split("-")[-1])
+            or is_role_word(word.split("-")[-1])
+            or (token.is_title and not token.is_stop)
+            or token.like_num
+        ):
+            return None
+    i = subject.end
+    if i < quote_start and doc[i].text == "(":
+        while i < quote_start and doc[i].text != ")":
+            i += 1
+        i += 1
+    elif (
+        i + 1 < quote_start
+        and doc[i].text == ","
+        and subject.start > start
+        and doc[subject.start - 1].text == ","
+    ):
+        i += 1  # "Der Leiter der UNO-Studie, Paulo Sérgio Pinheiro, sieht …"
+    elif i < quote_start and doc[i].text == ",":
+        close = next(
+            (j for j in range(i + 1, min(quote_start, i + 14)) if doc[j].text == ","), None
+        )
+        if close is None:
+            return None
+        i = close + 1
+    if i >= quote_start or not doc[i].is_lower or doc[i].lower_ in _NOT_SPEAKING:
+        return None
+    between = [m for m in persons if m.start >= i]
+    lead = [t.lower_ for t in doc[max(i, quote_start - 3) : quote_start]]
+    if between and "als" not in lead:
+        return None
+    return subject.name, doc[i].text
+
+
+SUBJUNCTIVE_PLURAL = frozenset("seien hätten wären könnten".split())
+
+
 # Words that make the named person the quote's topic, not its speaker.
 _NOT_SPEAKING = frozenset(
     "über gegen nannte nennt bezeichnete bezeichnet wonach nachdem als ob wie warf wirft".split()
@@ -282,15 +451,17 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
     for span, text in found:
         if len(text.split()) < MIN_WORDS:
             # A short phrase in quotation marks is a quote only with a reporting verb around it.
-            first = _sentence_of(doc, span.start, sent_starts)
+            first = _quote_sentence(doc, span, sent_starts)
             last = _sentence_of(doc, max(span.end - 1, span.start), sent_starts)
             short = _speaker_after(
                 doc, span.end, sents[last].end, ctx, quote_spans
             ) or _speaker_before(doc, sents[first].start, span.start, ctx, quote_spans)
+            if short is None and _judged(doc, sents[first].start, span.start):
+                short = _subject_frame(doc, sents[first].start, span.start, ctx, quote_spans)
             if short and short[0] and first not in boilerplate:
                 quotes.append(QuoteInfo(text, short[0], short[1], span.start_char, first))
             continue
-        first = _sentence_of(doc, span.start, sent_starts)
+        first = _quote_sentence(doc, span, sent_starts)
         last = _sentence_of(doc, max(span.end - 1, span.start), sent_starts)
         if first in boilerplate:
             continue
@@ -299,6 +470,7 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
             _speaker_after(doc, span.end, sents[last].end, ctx, quote_spans)
             or _speaker_before(doc, sent_start, span.start, ctx, quote_spans)
             or _speaker_following(doc, span.end, sents[last].end, ctx)
+            or _subject_frame(doc, sent_start, span.start, ctx, quote_spans)
             or _sentence_subject(doc, sent_start, span.start, ctx, quote_spans)
         )
         speaker, cue = attribution if attribution else (None, None)
@@ -312,6 +484,15 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
             reported = any(t.lower_ in SUBJUNCTIVE for t in sentence) or len(lead) <= 1
             if attribution is None and reported and not named:
                 attribution = _reported_before(doc, sents, first, quotes, ctx)
+            if attribution is None and not lead and not named and first > 0:
+                # A quote opening its sentence continues the sentence before: "Khan verurteilte
+                # die Haltung der Regierung. „…“"
+                before = sents[first - 1]
+                attribution = (
+                    _speaker_before(doc, before.start, before.end, ctx, quote_spans)
+                    or _sentence_subject(doc, before.start, before.end, ctx, quote_spans)
+                    or _we_organisation(doc, before.start, before.end, text, ctx)
+                )
             speaker, cue = attribution if attribution else (None, None)
         quotes.append(QuoteInfo(text, speaker, cue, span.start_char, first))
     quotes += find_reported(doc, sents, ctx, boilerplate, {q.sentence for q in quotes})
