@@ -426,3 +426,9 @@ def test_chunking_does_not_change_the_stories(stories):
         return {frozenset(g) for g in groups.values()}
 
     assert regroup(chunk=1) == regroup(chunk=100)
+
+
+def test_a_standfirst_may_lack_a_full_stop_but_not_end_in_a_comma():
+    line = "Ann Cotten verwebt in ihrem neuen Buch Lokales und Globales"
+    assert usable(line, standfirst=True) and not usable(line)
+    assert not usable("Der Mittelstand wird zerstört, die Industrie zur leichten Beute,", (), True)

@@ -93,11 +93,15 @@ def opening(candidate: Candidate) -> Candidate | None:
     return candidate
 
 
-def usable(text: str, titles: Iterable[str] = ()) -> bool:
+def usable(text: str, titles: Iterable[str] = (), standfirst: bool = False) -> bool:
     """Whether a sentence can stand in a summary: a whole sentence of sensible length that does
-    not repeat a headline."""
+    not repeat a headline. A `standfirst` — the editor's subtitle line right under the headline —
+    may end without a full stop, but never cut off at a comma."""
     words = len(text.split())
-    if not MIN_WORDS <= words <= MAX_WORDS or not _ENDS_LIKE_SENTENCE.search(text):
+    if not MIN_WORDS <= words <= MAX_WORDS:
+        return False
+    whole = _ENDS_LIKE_SENTENCE.search(text) or (standfirst and text.rstrip()[-1:].isalnum())
+    if not whole:
         return False
     if text[:1].islower():
         return False  # a fragment cut off by sentence splitting
@@ -214,7 +218,9 @@ def story_candidates(
     leads: collections.Counter[int] = collections.Counter()
     whole: set[tuple[int, int]] = set()  # usable sentences: the only ones "Er …" may refer back to
     for article_id, position, text, boilerplate in rows:
-        if boilerplate or not usable(text, [titles[article_id]]):
+        # The first line under the headline may be its subtitle (standfirst).
+        standfirst = position <= 1 and leads[article_id] == 0
+        if boilerplate or not usable(text, [titles[article_id]], standfirst):
             continue
         whole.add((article_id, position))
         if per_article is not None and leads[article_id] >= per_article:
