@@ -39,3 +39,15 @@ def test_sqlite_runs_in_wal_mode(store):
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_migration_history_has_one_head():
+    """New migrations revise the single head; parallel branches are merged (0007)."""
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
+    from bot.store.db import MIGRATIONS_DIR
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_heads() == ["0007_merge"]
