@@ -4,11 +4,9 @@ components, registered by name and added in order. Texts go through `nlp.pipe` i
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
 # Importing the modules registers their components and Doc attributes.
 from bot.analyse import (  # noqa: F401
@@ -71,7 +69,3 @@ def build_pipeline(nlp: Language) -> Language:
 
 def load_pipeline(name: str = "") -> Language:
     return build_pipeline(load_model(name))
-
-
-def analyse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
-    yield from nlp.pipe(texts, batch_size=batch_size)
