@@ -213,3 +213,9 @@ def test_a_quote_opening_its_sentence_continues_the_one_before(analyser):
         "vor dem Parlament. „Ohne diese Reform verlieren wir zehn Jahre.“",
     )
     assert speakers["Ohne diese Reform verlieren wir zehn Jahre."] == "Jan Kowalski"
+
+
+def test_genitive_phrases_are_not_names(seed):
+    names = {a.name for a in seed.actors}
+    assert "Riad" in names and "Riads" not in names  # "der saudischen Hauptstadt Riads"
+    assert not {"Salmans Bemühungen", "Kyivs Teilnahme", "Kyivs Militär"} & names

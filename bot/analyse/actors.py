@@ -245,6 +245,18 @@ _COMMON_NOUN = re.compile(
 )
 
 
+def _possessed(name: str) -> bool:
+    """ "Salmans Bemühungen", "Kyivs Militär": a genitive name and a common noun are a phrase
+    about someone, not a name."""
+    words = name.split()
+    return (
+        len(words) == 2
+        and words[0].endswith("s")
+        and words[1] not in known_names()
+        and (_COMMON_NOUN.search(words[1]) is not None or _ungenitive(words[0]) != words[0])
+    )
+
+
 def _plausible_single(word: str) -> bool:
     return word in known_names() or not _COMMON_NOUN.search(word)
 
@@ -276,7 +288,7 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
             ent = _with_particles(ent)
         for span, label in name_pieces(ent, doc_names):
             name = clean_name(span.text)
-            if _valid(name) and (" " in name or _plausible_single(name)):
+            if _valid(name) and (" " in name or _plausible_single(name)) and not _possessed(name):
                 if label != "PER" and _named_after_role(span, sent_starts[sentence]):
                     label = "PER"
                 candidates.append(_Candidate(span, name, label, sentence))

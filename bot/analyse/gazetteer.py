@@ -103,6 +103,8 @@ _PLACE_ALIASES = {
     "jerusalem": "Jerusalem",
 }
 
+_PLACE_NAMES = frozenset(_PLACE_ALIASES.values())
+
 _ROLE_STEMS = (
     "präsident",
     "minister",
@@ -229,8 +231,9 @@ def _countries() -> dict[str, str]:
 
 
 def place_name(name: str) -> str | None:
-    """The German name of a city spelt another way ("Kyiv" → "Kiew"), else None."""
-    return _PLACE_ALIASES.get(name.lower())
+    """The German name of a city spelt another way ("Kyiv" → "Kiew") or already German
+    ("Riad"), else None."""
+    return _PLACE_ALIASES.get(name.lower()) or (name if name in _PLACE_NAMES else None)
 
 
 def country_name(name: str) -> str | None:
