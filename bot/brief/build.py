@@ -452,10 +452,13 @@ def _actor_lines(session: Session, articles: list[Article], limit: int) -> list[
     return lines
 
 
-def best_statement(session: Session, actor_id: int, article_ids: list[int]) -> str | None:
-    """The highest-ranked sentence of the day that names the actor and is not a quote."""
+def actor_sentences(
+    session: Session, actor_id: int, article_ids: list[int], max_words: int = 80
+) -> list:
+    """Sentences of these articles that name the actor and say what they did: no quotes, no
+    boilerplate, no fragments (rows with article_id, text, key_rank, position)."""
     rows = session.execute(
-        select(Sentence.text, Sentence.key_rank, Sentence.position)
+        select(Sentence.article_id, Sentence.text, Sentence.key_rank, Sentence.position)
         .join(
             Mention,
             (Mention.article_id == Sentence.article_id) & (Mention.sentence == Sentence.position),
@@ -465,8 +468,14 @@ def best_statement(session: Session, actor_id: int, article_ids: list[int]) -> s
             Sentence.article_id.in_(article_ids),
             Sentence.boilerplate.is_(False),
         )
+        .distinct()
     ).all()
-    candidates = [r for r in rows if 6 <= len(r.text.split()) <= 60 and r.text[:1] not in '„"»“']
+    return [r for r in rows if 6 <= len(r.text.split()) <= max_words and r.text[:1] not in '„"»“']
+
+
+def best_statement(session: Session, actor_id: int, article_ids: list[int]) -> str | None:
+    """The highest-ranked sentence of the day that names the actor and is not a quote."""
+    candidates = actor_sentences(session, actor_id, article_ids, max_words=60)
     if not candidates:
         return None
     best = min(candidates, key=lambda r: (r.key_rank is None, r.key_rank or 0, r.position))

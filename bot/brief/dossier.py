@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from bot.brief.build import QuoteRef, SourceRef, source_of
+from bot.brief.build import QuoteRef, SourceRef, actor_sentences, source_of
 from bot.config import BriefingConfig
 from bot.store.articles import day_time_column
-from bot.store.schema import Actor, Article, ArticleActor, Mention, Quote, Sentence, StoryArticle
+from bot.store.schema import Actor, Article, ArticleActor, Mention, Quote, StoryArticle
 from bot.stories.cluster import assign_stories
 
 # The timeline covers this many days, one line per story and day.
@@ -170,27 +170,8 @@ def build_dossier(
     return dossier
 
 
-def _actor_sentences(session: Session, actor_id: int, article_ids: list[int]) -> list:
-    """Sentences of the articles that name the actor and say what they did (no quotes, no
-    boilerplate, no fragments)."""
-    rows = session.execute(
-        select(Sentence.article_id, Sentence.text, Sentence.key_rank, Sentence.position)
-        .join(
-            Mention,
-            (Mention.article_id == Sentence.article_id) & (Mention.sentence == Sentence.position),
-        )
-        .where(
-            Mention.actor_id == actor_id,
-            Sentence.article_id.in_(article_ids),
-            Sentence.boilerplate.is_(False),
-        )
-        .distinct()
-    ).all()
-    return [r for r in rows if 6 <= len(r.text.split()) <= 80 and r.text[:1] not in '„"»“']
-
-
 def _statements(session, actor_id, articles, is_new, limit) -> list[Statement]:
-    rows = _actor_sentences(session, actor_id, list(articles))
+    rows = actor_sentences(session, actor_id, list(articles))
     # Newest articles first; within one, the article's own order of importance.
     rows.sort(
         key=lambda r: (
@@ -259,7 +240,7 @@ def _timeline(
             ).all()
         )
     best: dict[int, tuple] = {}
-    for row in _actor_sentences(session, actor_id, ids):
+    for row in actor_sentences(session, actor_id, ids):
         if row.text.startswith(articles[row.article_id].title.rstrip(" …")[:80]):
             continue  # the headline, which the entry shows anyway
         key = (row.key_rank is None, row.key_rank or 0, row.position)
