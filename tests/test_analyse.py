@@ -7,6 +7,7 @@ from bot.analyse.analyser import analysis_text
 from bot.analyse.boilerplate import is_boilerplate
 from bot.analyse.gazetteer import country_name, is_role_word
 from bot.analyse.language import detect_language
+from bot.analyse.lexicon import BITS, COMPOUND, kind_id
 from bot.analyse.types import ArticleAnalysis
 from bot.collect.files import read_path
 from tests.conftest import SEED
@@ -219,3 +220,33 @@ def test_genitive_phrases_are_not_names(seed):
     names = {a.name for a in seed.actors}
     assert "Riad" in names and "Riads" not in names  # "der saudischen Hauptstadt Riads"
     assert not {"Salmans Bemühungen", "Kyivs Teilnahme", "Kyivs Militär"} & names
+
+
+def test_lexicon_tells_common_nouns_from_names():
+    noun, place, first, surname = (BITS[k] for k in ("noun", "place", "first", "surname"))
+    assert kind_id("Foyer") == kind_id("Foyers") == kind_id("Rattengift") == noun
+    assert kind_id("Biberach") == place and kind_id("Müller") == noun | surname  # a miller too
+    assert kind_id("Marco") & first and kind_id("Rubio") & surname
+    assert kind_id("Quarzsand") == COMPOUND  # not listed, but ends in "Sand"
+    assert kind_id("Online-Veröffentlichungen") == COMPOUND
+    assert kind_id("Pjöngjang-Xyz") == kind_id("") == kind_id("rubio") == 0
+
+
+def test_pronoun_speaker_by_first_name_gender(analyser):
+    speakers = _direct_speakers(
+        analyser,
+        "Sabine Kellermann traf am Montag Thomas Brückner in Leipzig. "
+        "„Wir haben lange über die Finanzierung gesprochen“, sagte sie danach. "
+        "„Das Projekt kommt voran“, sagte er.",
+    )
+    assert speakers["Wir haben lange über die Finanzierung gesprochen"] == "Sabine Kellermann"
+    assert speakers["Das Projekt kommt voran"] == "Thomas Brückner"
+
+
+def test_a_place_noun_introduces_a_place(analyser):
+    nlp = analyser.pipeline("de")
+    doc = nlp(
+        "Die Gespräche fanden in der saudischen Hauptstadt Riads statt. Ob die Stadt Geld gibt?"
+    )
+    places = [e.text for e in doc.ents if e.label_ == "LOC"]
+    assert "Riads" in places and "Geld" not in places

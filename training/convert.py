@@ -2,11 +2,13 @@
 """Convert GermEval 2014 + WikiNER (de) into spaCy DocBin files.
 
 Outputs (under training/corpus/, git-ignored):
-  train.spacy    GermEval dev + GermEval test (minus heldout/dev), both x2, + all WikiNER
+  train.spacy    GermEval dev + GermEval test (minus heldout/dev), both x3, + all WikiNER
   dev.spacy      500 fixed GermEval test sentences (early stopping / model-best)
   heldout.spacy  every 5th GermEval test sentence (index % 5 == 0), never trained on
 
-Labels: PER, ORG, LOC, MISC.  GermEval OTH -> MISC, *deriv / *part -> O,
+Labels trained: PER, ORG, LOC (MISC — GermEval OTH — is read, for known_names.py, but left
+out of the corpora: the bot has no use for it, and a model that learns only the three labels
+the analysis needs scores better on them, see training/README.md).  *deriv / *part -> O,
 inner (nested) GermEval tags are ignored.  WikiNER IOB1 is converted to spans;
 single-word adjective MISC spans ("deutscher") are dropped and leading articles
 are stripped to match GermEval conventions (see harmonize_wikiner).
@@ -30,6 +32,7 @@ OUT = Path(__file__).resolve().parent / "corpus"
 GERMEVAL_UPSAMPLE = 3  # GermEval (in-domain, news-like) train sentences are added three times
 HELDOUT_EVERY = 5  # test sentence i with i % 5 == 0 -> heldout (~1020 sents)
 DEV_SIZE = 500  # dev = test sentences with i % 5 == 1, first 500 of them
+LABELS = ("PER", "ORG", "LOC")
 
 # --- whitespace guessing ----------------------------------------------------
 NO_SPACE_BEFORE = {
@@ -235,6 +238,7 @@ def main() -> None:
         n_words = 0
         for words, tags in sents:
             doc = make_doc(nlp, words, tags)
+            doc.ents = [e for e in doc.ents if e.label_ in LABELS]
             n_ents += len(doc.ents)
             n_words += len(doc)
             db.add(doc)

@@ -16,15 +16,19 @@ from pathlib import Path
 
 import spacy
 
+import bot.analyse.embed  # noqa: F401  (registers the model's feature layer)
+
 ROOT = Path(__file__).resolve().parent.parent
-VERSION = "1.0.0"
+VERSION = "2.0.0"
 
 DESCRIPTION = (
     "Small, fast German named-entity recognizer (tok2vec CNN + transition-based NER, "
-    "no static vectors) for the Morgenlage news-briefing bot. Labels: PER, ORG, LOC, MISC. "
+    "no static vectors) for the Morgenlage news-briefing bot. Labels: PER, ORG, LOC. "
     "Trained on GermEval 2014 NER (Benikova, Biemann, Reznicek 2014; CC BY 4.0; "
-    "OTH mapped to MISC, *deriv/*part mapped to O, nested tags ignored) and "
+    "OTH, *deriv and *part mapped to O, nested tags ignored) and "
     "WikiNER German (Nothman, Ringland, Radford, Murphy, Curran 2013; CC BY). "
+    "Each word's dictionary kind (common noun, place, first name, surname) is a feature, from "
+    "german-nouns (Gregor Weichbrodt, German Wiktionary; CC BY-SA 4.0). "
     "Recipe: training/ in the Morgenlage repository."
 )
 
@@ -48,6 +52,12 @@ SOURCES = [
         "url": "https://doi.org/10.1016/j.artint.2012.03.006",
         "license": "CC BY",
     },
+    {
+        "name": "german-nouns (word kinds feature, bot/analyse/data/german_nouns.tsv.gz)",
+        "author": "Gregor Weichbrodt, compiled from German Wiktionary (de.wiktionary.org)",
+        "url": "https://github.com/gambolputty/german-nouns",
+        "license": "CC BY-SA 4.0",
+    },
 ]
 
 
@@ -67,7 +77,8 @@ def main() -> None:
             "version": VERSION,
             "description": DESCRIPTION,
             "author": "Morgenlage",
-            "license": "CC BY 4.0 (model trained on CC BY 4.0 / CC BY data; credit the sources)",
+            "license": "CC BY-SA 4.0 (trained on CC BY 4.0 / CC BY corpora with a CC BY-SA 4.0 "
+            "word list as a feature; credit the sources)",
             "sources": SOURCES,
             "url": "",
             "email": "",

@@ -23,7 +23,7 @@ echo "== 1/4 convert corpora"
 echo "== 2/4 spacy train (log: $OUT/train.log)"
 mkdir -p "$OUT"
 start=$(date +%s)
-"$PYTHON" -m spacy train training/config.cfg -o "$OUT" \
+"$PYTHON" -m spacy train training/config.cfg -o "$OUT" --code bot/analyse/embed.py \
     --paths.train training/corpus/train.spacy \
     --paths.dev training/corpus/dev.spacy \
     "$@" 2>&1 | tee "$OUT/train.log"

@@ -1,5 +1,6 @@
-"""Rules after the model's `ner`: labels the NER corpora agree on, names the model missed, and
-seats of power that are organisations ("Kreml", "Weißes Haus").
+"""Rules after the model's `ner`: labels the NER corpora agree on, names the model missed,
+seats of power that are organisations ("Kreml", "Weißes Haus"), and the place a place noun
+introduces ("der saudischen Hauptstadt Riads").
 
 The gazetteer is `data/known_names.tsv` (entity names from the *training* part of GermEval 2014
 and WikiNER; the held-out sentences are left out, see training/known_names.py).
@@ -16,6 +17,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from bot.analyse.actors import KNOWN_NAMES_FILE
+from bot.analyse.lexicon import BITS, kind_id
 
 # Institutions news name by their seat: organisations, whatever the model says.
 SEATS = {
@@ -30,6 +32,19 @@ SEATS = {
     "Downing Street": "ORG",
     "Bundeskanzleramt": "ORG",
 }
+# News agencies: sources news cites all the time ("berichtet Reuters"), organisations always.
+AGENCIES = dict.fromkeys(
+    (
+        "Reuters", "dpa", "DPA", "AFP", "AP", "Associated Press", "Bloomberg", "Interfax", "TASS",
+        "Tass", "Xinhua", "ANSA", "APA", "epd", "KNA", "Kyodo", "EFE", "RIA Nowosti", "Anadolu",
+    ),
+    "ORG",
+)  # fmt: skip
+# "Hauptstadt Riads", "Region Cherkasy": the capitalised word after these names a place.
+PLACE_NOUNS = frozenset(
+    "Hauptstadt Landeshauptstadt Stadt Großstadt Kleinstadt Kreisstadt Hafenstadt Grenzstadt "
+    "Metropole Region Provinz Gemeinde Ortschaft Dorf".split()
+)
 MIN_COUNT = 3  # a name must be seen this often ...
 MIN_SHARE = 0.9  # ... and with one label this often to be trusted
 
@@ -47,7 +62,7 @@ def trusted_labels() -> dict[str, str]:
         label, count = votes.most_common(1)[0]
         if count >= MIN_COUNT and count / sum(votes.values()) >= MIN_SHARE:
             trusted[name] = label
-    trusted.update(SEATS)
+    trusted.update(SEATS | AGENCIES)
     return trusted
 
 
@@ -55,7 +70,7 @@ class EntityRules:
     def __init__(self, nlp: Language) -> None:
         self.labels = trusted_labels()
         self.matcher = PhraseMatcher(nlp.vocab)
-        multi = [name for name in self.labels if " " in name or name in SEATS]
+        multi = [n for n in self.labels if " " in n or n in SEATS or n in AGENCIES]
         for label in ("PER", "ORG", "LOC"):
             names = [n for n in multi if self.labels[n] == label]
             self.matcher.add(label, list(nlp.tokenizer.pipe(names)))
@@ -69,8 +84,23 @@ class EntityRules:
         for match_id, start, end in self.matcher(doc):
             if not any(i in taken for i in range(start, end)):
                 ents.append(Span(doc, start, end, label=match_id))
+        for token in doc[1:]:
+            if (
+                doc[token.i - 1].text in PLACE_NOUNS
+                and token.i not in taken
+                and token.is_title
+                and token.is_alpha
+                and (_is_place(token.text) or kind_id(token.text) != BITS["noun"])
+            ):  # not "… dass die Stadt Geld ausgibt"
+                ents.append(Span(doc, token.i, token.i + 1, label="LOC"))
         doc.ents = filter_spans(ents)
         return doc
+
+
+def _is_place(word: str) -> bool:
+    """A place name, or its genitive ("Riads")."""
+    place = BITS["place"]
+    return bool(kind_id(word) & place or (word.endswith("s") and kind_id(word[:-1]) & place))
 
 
 @Language.factory("morgenlage_entity_rules")

@@ -12,6 +12,7 @@ from spacy.language import Language
 from bot.analyse import (  # noqa: F401
     actors,
     boilerplate,
+    embed,
     entity_rules,
     extensions,
     key_sentences,

@@ -17,6 +17,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from bot.analyse.lexicon import first_name_gender
 from bot.analyse.types import MentionInfo, QuoteInfo
 
 QUOTE = re.compile(
@@ -94,11 +95,16 @@ class _Context:
         self.speakers = [m for m in mentions if m.label in SPEAKER_KINDS]
         self.persons = [m for m in self.speakers if m.label == "PER"]
         self.person_starts = [m.start for m in self.persons]
-        # What the text says about each person's gender ("Sprecherin", "Herr"): for er/sie.
+        # What the text says about each person's gender ("Sprecherin", "Herr") or, failing that,
+        # their first name ("Tammy Bruce"): for er/sie.
         self.gender: dict[str, str] = {}
         for m in self.persons:
             if (g := _gender_before(doc, m.start)) and self.gender.setdefault(m.name, g) != g:
                 self.gender[m.name] = "?"
+        for m in self.persons:
+            first, _, rest = m.name.partition(" ")
+            if rest and m.name not in self.gender and (g := first_name_gender(first)):
+                self.gender[m.name] = g
 
     def within(self, start: int, end: int) -> list[MentionInfo]:
         return [m for m in self.speakers if start <= m.start and m.end <= end]
