@@ -1,6 +1,6 @@
 """Story clustering on real headlines: clusters per day, sampled days, labelled pair P/R.
 
-    .venv/bin/python bench/clustering.py [--days 5] [--seed 7] [--sweep]
+    .venv/bin/python bench/clustering.py [--days 5] [--seed 7] [--sweep] [--errors]
 
 Reads the 7,395 migration headlines (40 outlets, 2019–2021; CC BY-NC-SA: used in place, never
 copied) from ../shared/data/news/migration-headlines/. Every headline becomes a stored article
@@ -12,7 +12,9 @@ incrementally chunk by chunk — the code path of `morgenlage collect`. Then:
 - pair precision and recall on bench/data/headline_pairs.tsv (pairs labelled by reading them),
   on its test half, its tuning half and all pairs. The halves are fixed by a hash of the row ids
   (`half`): settings are chosen on the tuning half only, the test half is what to report;
-- with --sweep: the tuning half for other thresholds (pure `Clusterer` on the same items).
+- with --sweep: the tuning half for other thresholds (pure `Clusterer` on the same items);
+- with --errors: the tuning half's false positives and negatives, to study (never the test
+  half's: looking at those would make it a second tuning half).
 """
 
 from __future__ import annotations
@@ -107,6 +109,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=5, help="sampled days to print")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--sweep", action="store_true", help="P/R for other thresholds")
+    parser.add_argument("--errors", action="store_true", help="the tuning half's mistakes")
     args = parser.parse_args()
     rows = load_rows()
     pairs = load_pairs()
@@ -197,6 +200,14 @@ def main() -> None:
         f"(threshold {THRESHOLD}, below {THRESHOLD + CONFIRM_MARGIN:.2f} only with a shared actor, "
         f"figure or term in <= {RARE_SHARE:.0%} of the background; 'all' is both halves)"
     )
+
+    if args.errors:
+        print("\ntuning half, wrong pairs (FP: one story, labelled different; FN: the reverse):")
+        for a, b, label in pairs:
+            if half(a, b) == "tune" and same(a, b) != label:
+                print(f"  {'FN' if label else 'FP'} {a} {b}")
+                for i in (a, b):
+                    print(f"     {day_of(rows[i])} {rows[i]['title']}")
 
     if args.sweep:
         tune = [p for p in pairs if half(p[0], p[1]) == "tune"]

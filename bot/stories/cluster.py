@@ -4,12 +4,12 @@ Incremental single pass (no re-clustering): an article is compared with the runn
 every story active within `WINDOW` of its time — TF-IDF cosine of content-word stems, IDF over
 the articles of the days before (`Background`, kept in the store per day and term so that
 chunk-by-chunk assignment sees exactly what one pass would), plus a bonus for the people and
-organisations both name — or, if higher, the plain cosine with the story's most similar recent
-member (`MEMBERS`), so a story whose centroid has drifted still takes a headline that retells
-one of its reports. Above the threshold it joins (and the centroid moves), else it opens a
-story; just above it, only with a second signal (a shared actor, figure or rare term). A
-story that keeps getting articles keeps its identity across days ("US–Russland-Gespräche in
-Riad", day 2, day 3).
+organisations both name when the texts are related apart from those names — or, if higher,
+the plain cosine with the story's most similar recent member (`MEMBERS`), so a story whose
+centroid has drifted still takes a headline that retells one of its reports. Above the
+threshold it joins (and the centroid moves), else it opens a story; just above it, only with a
+second signal (a shared actor, figure or rare term). A story that keeps getting articles keeps
+its identity across days ("US–Russland-Gespräche in Riad", day 2, day 3).
 
 `Clusterer` is the pure algorithm (the benchmark runs it on headlines); `assign_stories` runs
 it on stored articles, called by the analysis stage after each chunk.
@@ -31,12 +31,13 @@ from bot.store.schema import (
     Actor,
     Article,
     ArticleActor,
+    Mention,
     Sentence,
     Story,
     StoryArticle,
     StoryTermDay,
 )
-from bot.stories.terms import normalised, term_vector
+from bot.stories.terms import content_terms, normalised, term_vector
 
 # A story stays open for new articles this long after its newest one.
 WINDOW = dt.timedelta(days=3)
@@ -47,7 +48,10 @@ WINDOW = dt.timedelta(days=3)
 THRESHOLD, LONG_THRESHOLD = 0.25, 0.45
 SHORT_TERMS, LONG_TERMS = 12, 40
 # Shared people/organisations add up to this much; they only count when the texts are related
-# at all (MIN_TEXT), so one politician in two unrelated stories does not merge them.
+# apart from the item's people's and organisations' names (cosine without them >= MIN_TEXT), so
+# one politician in two unrelated stories does not merge them: "Merkel" in both headlines is the
+# shared actor itself, and counting it as related text as well let the same person in different
+# events join ("Merkel besucht die Ahr", "Merkel lobt Hamburgs Schulen").
 ACTOR_BONUS = 0.25
 MIN_TEXT = 0.12
 # A join that clears the threshold by less than CONFIRM_MARGIN needs a second signal besides
@@ -82,6 +86,10 @@ class Item:
     title: str
     terms: dict[str, float]
     actors: dict[str, float] = field(default_factory=dict)  # actor key → weight (sums to 1)
+    # Terms of the people's and organisations' names as the article writes them ("Merkels" →
+    # merkel): the model has no part-of-speech tagger, so its entity spans are what tells the
+    # name terms from the words of what happened.
+    names: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -182,8 +190,10 @@ class Clusterer:
         if index not in self._prefetched:
             self._prefetched.add(index)
             self.background.prefetch({t for terms in (story.terms, *story.recent) for t in terms})
-        score = _cosine(item.terms, item_norm, story.terms, self._norm(index, idf), idf)
-        if score >= MIN_TEXT and item.actors:
+        score, beside_names = _cosine_beside(
+            item.terms, item_norm, story.terms, self._norm(index, idf), idf, item.names
+        )
+        if beside_names >= MIN_TEXT and item.actors:
             shared = sum(w for actor, w in item.actors.items() if actor in story.actors)
             score += self.actor_bonus * shared
         if story.recent:
@@ -289,6 +299,33 @@ def _cosine(
     return dot / norm if norm else 0.0
 
 
+def _cosine_beside(
+    a: dict[str, float],
+    norm_a: float,
+    b: dict[str, float],
+    norm_b: float,
+    idf: _Idf,
+    names: frozenset[str],
+) -> tuple[float, float]:
+    """The TF-IDF cosine of `a` and `b`, and their cosine with the terms in `names` left out."""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    dot = beside = 0.0
+    for term, weight in small.items():
+        other = large.get(term)
+        if other:
+            part = weight * other * idf.get(term) ** 2
+            dot += part
+            if term not in names:
+                beside += part
+    # The norms without the names: a few terms to take out, no second pass over the vectors.
+    rest_a, rest_b = norm_a * norm_a, norm_b * norm_b
+    for term in names:
+        rest_a -= (a.get(term, 0.0) * idf.get(term)) ** 2
+        rest_b -= (b.get(term, 0.0) * idf.get(term)) ** 2
+    norm, rest = norm_a * norm_b, math.sqrt(max(rest_a, 0.0) * max(rest_b, 0.0))
+    return (dot / norm if norm else 0.0), (beside / rest if rest > 1e-12 else 0.0)
+
+
 class Background:
     """Document frequencies of terms per day, over the articles assigned so far: the IDF of a
     day is taken over the articles of the `BACKGROUND_DAYS` days before it. It is fixed for the
@@ -389,6 +426,13 @@ def article_items(session: Session, articles: list[Article]) -> list[Item]:
         .order_by(Sentence.article_id, Sentence.position)
     ):
         leads[article_id].append(text)
+    names: dict[int, set[str]] = collections.defaultdict(set)
+    for article_id, text in session.execute(
+        select(Mention.article_id, Mention.text).where(
+            Mention.article_id.in_(ids), Mention.label.in_(PEOPLE)
+        )
+    ):
+        names[article_id].update(content_terms(text))
     actors: dict[int, dict[str, float]] = collections.defaultdict(dict)
     for article_id, actor_id, salience in session.execute(
         select(ArticleActor.article_id, ArticleActor.actor_id, ArticleActor.salience)
@@ -407,6 +451,7 @@ def article_items(session: Session, articles: list[Article]) -> list[Item]:
                 title=article.title,
                 terms=term_vector([(article.title, TITLE_WEIGHT), *((s, 1.0) for s in lead)]),
                 actors=_top_share(actors[article.id]),
+                names=frozenset(names[article.id]),
             )
         )
     return items

@@ -3,7 +3,8 @@
 German inflects heavily ("Gespräche", "Gesprächen"; "polnische", "polnischen"), so words are
 reduced with the Snowball German stemmer — never an English one. Hyphenated compounds are split
 ("US-Russland-Gespräche" → us, russland, gesprach), and acronyms keep their case-sensitive
-identity ("US" is a country here, not the English pronoun).
+identity ("US" is a country here, not the English pronoun). Accents go as the stemmer's umlauts
+do, since outlets spell foreign names either way ("Erdoğan", "Erdogan").
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 import snowballstemmer
@@ -42,10 +44,17 @@ def _term(token: str) -> str | None:
         return token.replace(",", ".") if len(token) >= 2 else None
     folded = token.casefold()
     if token.isupper() and 2 <= len(token) <= 5:
-        return _ALIASES.get(folded, folded)  # acronyms: EU, US, AfD → no stop-word check
+        return _plain(_ALIASES.get(folded, folded))  # acronyms: EU, US, AfD → no stop words
     if len(folded) < 3 or folded in STOP_WORDS:
         return None
-    return _ALIASES.get(folded) or _stemmer.stemWord(folded)
+    return _plain(_ALIASES.get(folded) or _stemmer.stemWord(folded))
+
+
+def _plain(term: str) -> str:
+    """The term without accents ("erdoğan" → "erdogan"); most terms have none."""
+    if term.isascii():
+        return term
+    return "".join(c for c in unicodedata.normalize("NFKD", term) if not unicodedata.combining(c))
 
 
 def content_terms(text: str) -> list[str]:
