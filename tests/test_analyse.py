@@ -177,43 +177,51 @@ def test_reported_speech_where_clear(seed, analyser):
     assert [q for q in result.quotes if not q.direct] == []  # no speaker: no reported speech
 
 
-def _direct_speakers(analyser, text):
-    [(_k, result)] = analyser.analyse([(None, "Zitate", text)])
-    return {q.text: q.speaker for q in result.quotes if q.direct}
-
-
-def test_speakers_behind_role_phrases_and_untagged_names(analyser):
-    speakers = _direct_speakers(
-        analyser,
+SPEAKER_CASES = {
+    "role phrases and untagged names": (
         "Die Brücke bleibt gesperrt. „Wir prüfen jeden Pfeiler einzeln und sehr genau“, sagte "
         "der Leiter des Bauamts der Stadt Kassel, Ingenieur Peter Brandauer am Montag. "
         "Der Hafenmeister Vedat Muftuoglu sagte: „Niemand sollte so etwas tun.“ "
         "Andres Granier, der Gouverneur von Tabasco, sagte: „Wir kämpfen gegen ein Monster.“",
-    )
-    assert speakers["Wir prüfen jeden Pfeiler einzeln und sehr genau"] == "Peter Brandauer"
-    assert speakers["Niemand sollte so etwas tun."] == "Vedat Muftuoglu"
-    assert speakers["Wir kämpfen gegen ein Monster."] == "Andres Granier"
-
-
-def test_subject_judging_a_phrase_and_particle_surnames(analyser):
-    speakers = _direct_speakers(
-        analyser,
+        {
+            "Wir prüfen jeden Pfeiler einzeln und sehr genau": "Peter Brandauer",
+            "Niemand sollte so etwas tun.": "Vedat Muftuoglu",
+            "Wir kämpfen gegen ein Monster.": "Andres Granier",
+        },
+    ),
+    "a subject judging a phrase, particle surnames": (
         "Bundesarbeitsministerin Ursula von der Leyen (CDU) stellte den Plan vor. "
         "Von der Leyen betonte, die Frauen seien „bestens für die neue Arbeit geeignet“. "
         "Der österreichische Bundeskanzler Wolfgang Schüssel würdigte Ligeti als "
         "„großen Österreicher in der Welt der Musik“.",
-    )
-    assert speakers["bestens für die neue Arbeit geeignet"] == "Ursula von der Leyen"
-    assert speakers["großen Österreicher in der Welt der Musik"] == "Wolfgang Schüssel"
-
-
-def test_a_quote_opening_its_sentence_continues_the_one_before(analyser):
-    speakers = _direct_speakers(
-        analyser,
+        {
+            "bestens für die neue Arbeit geeignet": "Ursula von der Leyen",
+            "großen Österreicher in der Welt der Musik": "Wolfgang Schüssel",
+        },
+    ),
+    "a quote opening its sentence continues the one before": (
         "Die Regierung plant neue Gesetze. Der Minister Jan Kowalski verteidigte die Reform "
         "vor dem Parlament. „Ohne diese Reform verlieren wir zehn Jahre.“",
-    )
-    assert speakers["Ohne diese Reform verlieren wir zehn Jahre."] == "Jan Kowalski"
+        {"Ohne diese Reform verlieren wir zehn Jahre.": "Jan Kowalski"},
+    ),
+    "sie/er by the first name's gender": (
+        "Sabine Kellermann traf am Montag Thomas Brückner in Leipzig. "
+        "„Wir haben lange über die Finanzierung gesprochen“, sagte sie danach. "
+        "„Das Projekt kommt voran“, sagte er.",
+        {
+            "Wir haben lange über die Finanzierung gesprochen": "Sabine Kellermann",
+            "Das Projekt kommt voran": "Thomas Brückner",
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("case", SPEAKER_CASES)
+def test_direct_quote_speakers(analyser, case):
+    text, expected = SPEAKER_CASES[case]
+    [(_k, result)] = analyser.analyse([(None, "Zitate", text)])
+    speakers = {q.text: q.speaker for q in result.quotes if q.direct}
+    assert {quote: speakers.get(quote) for quote in expected} == expected
 
 
 def test_genitive_phrases_are_not_names(seed):
@@ -230,17 +238,6 @@ def test_lexicon_tells_common_nouns_from_names():
     assert kind_id("Quarzsand") == COMPOUND  # not listed, but ends in "Sand"
     assert kind_id("Online-Veröffentlichungen") == COMPOUND
     assert kind_id("Pjöngjang-Xyz") == kind_id("") == kind_id("rubio") == 0
-
-
-def test_pronoun_speaker_by_first_name_gender(analyser):
-    speakers = _direct_speakers(
-        analyser,
-        "Sabine Kellermann traf am Montag Thomas Brückner in Leipzig. "
-        "„Wir haben lange über die Finanzierung gesprochen“, sagte sie danach. "
-        "„Das Projekt kommt voran“, sagte er.",
-    )
-    assert speakers["Wir haben lange über die Finanzierung gesprochen"] == "Sabine Kellermann"
-    assert speakers["Das Projekt kommt voran"] == "Thomas Brückner"
 
 
 def test_a_place_noun_introduces_a_place(analyser):
