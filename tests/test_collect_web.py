@@ -2,11 +2,14 @@
 store checked afterwards."""
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from bot.collect import collector
 from bot.collect.collector import collect_feeds
 from bot.collect.sources import source_health
 from bot.jobs import collect
@@ -300,3 +303,46 @@ async def test_collect_from_inside_an_event_loop(server, tmp_path):
     store = open_store(config.store.url)
     assert collect_feeds(store, config).new == 1  # runs its own loop in a thread of its own
     store.close()
+
+
+def test_feeds_and_pages_are_parsed_one_at_a_time(server, tmp_path, monkeypatch):
+    """trafilatura and htmldate keep module-level lxml parsers, which two threads must never use
+    at once (the process aborted under load): every parse runs on the one parse thread."""
+    running, most, lock = 0, 0, threading.Lock()
+
+    def one_at_a_time(function):
+        def run(*args):
+            nonlocal running, most
+            with lock:
+                running += 1
+                most = max(most, running)
+            try:
+                time.sleep(0.005)  # widen the window in which an overlap would show
+                return function(*args)
+            finally:
+                with lock:
+                    running -= 1
+
+        return run
+
+    monkeypatch.setattr(collector, "extract_article", one_at_a_time(collector.extract_article))
+    monkeypatch.setattr(collector, "parse_feed", one_at_a_time(collector.parse_feed))
+    feeds = []
+    for f in range(4):
+        items = []
+        for i in range(4):
+            path = f"/f{f}/artikel/{i}.html"
+            server.routes[path] = Static(
+                page(f"Meldung {f}-{i}", german_text(10 * f + i)), "text/html"
+            )
+            items.append(
+                {"title": f"Meldung {f}-{i}", "link": server.url(path), "description": "Kurz."}
+            )
+        server.routes[f"/f{f}/feed"] = Static(rss(items))
+        feeds.append(server.url(f"/f{f}/feed"))
+    config = web_config(tmp_path, tuple(feeds), retries=0)
+    store = open_store(config.store.url)
+    report = collect_feeds(store, config)
+    store.close()
+    assert report.new == 16 and report.pages_fetched == 16
+    assert most == 1

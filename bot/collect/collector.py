@@ -12,9 +12,10 @@ import asyncio
 import dataclasses
 import logging
 import sys
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from tqdm import tqdm
 
@@ -219,9 +220,21 @@ async def _feed_document(
     raise type(failure)(f"the page's feed link failed: {failure}")
 
 
+T = TypeVar("T")
+
+# Parsing is CPU work: off the event loop, so other fetches go on meanwhile — but on one thread.
+# trafilatura and htmldate parse with module-level lxml parsers, and an lxml parser must not be
+# used by two threads at once (the process aborted under load when extractions overlapped).
+PARSE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="morgenlage-parse")
+
+
+async def off_loop(function: Callable[..., T], *args: object) -> T:
+    """`function(*args)` on the parse thread."""
+    return await asyncio.get_running_loop().run_in_executor(PARSE_THREAD, function, *args)
+
+
 async def _parsed(fetched: Fetched) -> ParsedFeed:
-    # Parsing is CPU work: off the event loop, so other fetches go on meanwhile.
-    return await asyncio.to_thread(parse_feed, fetched.content, fetched.url, fetched.content_type)
+    return await off_loop(parse_feed, fetched.content, fetched.url, fetched.content_type)
 
 
 async def _complete(
@@ -242,8 +255,7 @@ async def _complete(
                 failure = f"page is {kind}, not HTML"
             else:
                 html = decode_html(page.content, page.content_type)
-                # trafilatura is CPU work: off the event loop, so fetches go on meanwhile.
-                extracted = await asyncio.to_thread(extract_article, html, item.url)
+                extracted = await off_loop(extract_article, html, item.url)
                 item = with_full_text(item, extracted)
                 if isinstance(extracted, Skipped):
                     failure = extracted.reason
