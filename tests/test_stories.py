@@ -17,7 +17,7 @@ from bot.config import BriefingConfig
 from bot.jobs import collect
 from bot.store import open_store
 from bot.store.actors import find_actor
-from bot.store.schema import Article, Sentence, Story, StoryArticle
+from bot.store.schema import Actor, Article, Mention, Sentence, Story, StoryArticle
 from bot.stories.cluster import Clusterer, Item, StoryState, article_items
 from bot.stories.numbers import figures_in
 from bot.stories.summarise import (
@@ -312,6 +312,46 @@ def test_story_items_know_the_names_of_people_and_organisations(stories):
         (found,) = article_items(session, [article])
     # Places are no actors: a shared "Riad" is related text, not the bonus counted twice.
     assert {"rubio", "lawrow"} <= found.names and "riad" not in found.names
+
+
+def test_story_items_count_an_actor_only_where_the_article_names_a_person_or_organisation(
+    stories,
+):
+    # An actor's kind is that of its first mention anywhere: a place once tagged a person
+    # ("Moria") must not become a shared person of every report that names the place.
+    with stories.store.session() as session, session.begin_nested() as nested:
+        article = session.scalars(
+            select(Article).where(Article.url.endswith("/riad-tagesblatt"))
+        ).one()
+        riad = session.scalars(
+            select(Actor)
+            .join(Mention, Mention.actor_id == Actor.id)
+            .where(Mention.article_id == article.id, Mention.text == "Riad")
+        ).first()
+        assert riad is not None
+        riad.kind = "PER"
+        session.flush()
+        (found,) = article_items(session, [article])
+        rubio = find_actor(session, "Rubio").exact[0]
+        assert str(rubio.id) in found.actors and str(riad.id) not in found.actors
+        nested.rollback()
+
+
+def test_a_shared_name_alone_does_not_confirm_a_narrow_join():
+    # The two headlines share only the person's name, a rare word: that is the shared actor
+    # itself, no second signal. Unless the entity spans missed the name (no `names`): then the
+    # actor bonus counts, as before.
+    esken = {"Saskia Esken": 1.0}
+    for names, joins in ((frozenset({"saskia", "esk"}), False), (frozenset(), True)):
+        clusterer = Clusterer()
+        for n in range(60):
+            clusterer.background.add(item(100 + n, f"Grenze Bericht{n}", 10 + n % 7))
+        words = "Talkshow mit Saskia Esken: müde, blass, unsicher und gereizt"
+        first, _ = clusterer.assign(dataclasses.replace(item(1, words, 18, esken), names=names))
+        other = "Flüchtlingslager: Saskia Esken verlangt notfalls Koalitionsausschuss"
+        second = dataclasses.replace(item(2, other, 18, esken), names=names)
+        found, score = clusterer.assign(second)
+        assert (found is first) is joins, (names, score)
 
 
 def test_a_narrow_join_needs_a_shared_actor_figure_or_rare_term():

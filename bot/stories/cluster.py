@@ -28,7 +28,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.store.schema import (
-    Actor,
     Article,
     ArticleActor,
     Mention,
@@ -56,7 +55,8 @@ ACTOR_BONUS = 0.25
 MIN_TEXT = 0.12
 # A join that clears the threshold by less than CONFIRM_MARGIN needs a second signal besides
 # the overall similarity: a person or organisation, a figure, or a rare term (in at most
-# RARE_SHARE of the background's articles) shared with the story. Two reports of one event share
+# RARE_SHARE of the background's articles) shared with the story — each beside a shared word that
+# is not a name, since a shared name is the shared actor itself. Two reports of one event share
 # what is particular to it; two stories of one ongoing topic share only its common words
 # ("Grenze", "polnisch", "Belarus"). Chosen on the tuning half of bench/data/headline_pairs.tsv.
 CONFIRM_MARGIN, RARE_SHARE = 0.10, 0.02
@@ -209,16 +209,15 @@ class Clusterer:
         """Whether the item shares more with the story than its words overall: an actor, a
         figure or a rare term (see CONFIRM_MARGIN)."""
         story = self.stories[index]
-        if any(actor in story.actors for actor in item.actors):
+        # Only words besides the names confirm: a shared name is the shared actor itself, and
+        # the same person in another event is no second signal ("Merkel gegen die Männerbünde",
+        # "Putin kritisiert Merkels Flüchtlingspolitik"; "Saskia Esken", a rare name, in both).
+        shared = [t for t in item.terms if t not in item.names and _in_story(t, story)]
+        if shared and any(actor in story.actors for actor in item.actors):
             return True
         # A term in at most RARE_SHARE of the background's articles has at least this IDF.
         rare = math.log((1 + idf.articles) / (1 + RARE_SHARE * idf.articles)) + 1.0
-        for term in item.terms:
-            if not (term[0].isdigit() or idf.get(term) >= rare - 1e-9):
-                continue
-            if term in story.terms or any(term in member for member in story.recent):
-                return True
-        return False
+        return any(t[0].isdigit() or idf.get(t) >= rare - 1e-9 for t in shared)
 
     def assign(self, item: Item) -> tuple[StoryState, float]:
         """Put `item` into its story; returns the story and the similarity (0.0 for a new one)."""
@@ -279,6 +278,10 @@ class Clusterer:
         story.members.append(item.key)
         story.first_seen = min(story.first_seen, item.when)
         story.last_seen = max(story.last_seen, item.when)
+
+
+def _in_story(term: str, story: StoryState) -> bool:
+    return term in story.terms or any(term in member for member in story.recent)
 
 
 def _weighted_norm(terms: dict[str, float], idf: _Idf) -> float:
@@ -426,20 +429,26 @@ def article_items(session: Session, articles: list[Article]) -> list[Item]:
         .order_by(Sentence.article_id, Sentence.position)
     ):
         leads[article_id].append(text)
+    # An article's people and organisations are what it mentions as such: an actor's kind is
+    # that of its first mention anywhere, and "Moria", once tagged a person, would otherwise be
+    # a shared person of every report naming the camp (as a place, so its name stayed text too).
     names: dict[int, set[str]] = collections.defaultdict(set)
-    for article_id, text in session.execute(
-        select(Mention.article_id, Mention.text).where(
+    people: set[tuple[int, int]] = set()
+    for article_id, actor_id, text in session.execute(
+        select(Mention.article_id, Mention.actor_id, Mention.text).where(
             Mention.article_id.in_(ids), Mention.label.in_(PEOPLE)
         )
     ):
         names[article_id].update(content_terms(text))
+        people.add((article_id, actor_id))
     actors: dict[int, dict[str, float]] = collections.defaultdict(dict)
     for article_id, actor_id, salience in session.execute(
-        select(ArticleActor.article_id, ArticleActor.actor_id, ArticleActor.salience)
-        .join(Actor, Actor.id == ArticleActor.actor_id)
-        .where(ArticleActor.article_id.in_(ids), Actor.kind.in_(PEOPLE))
+        select(ArticleActor.article_id, ArticleActor.actor_id, ArticleActor.salience).where(
+            ArticleActor.article_id.in_(ids)
+        )
     ):
-        actors[article_id][str(actor_id)] = max(salience, 0.01)
+        if (article_id, actor_id) in people:
+            actors[article_id][str(actor_id)] = max(salience, 0.01)
     items = []
     for article in articles:
         title = article.title.rstrip(" …")
