@@ -1,12 +1,15 @@
 """The commands, through the same dispatch the console and Telegram use."""
 
 import io
+import threading
+import time
 
 import pytest
 
 from bot.chat.console import run_console
 from bot.chat.handlers import COMMANDS, dispatch, parse
-from bot.chat.reply import Button
+from bot.chat.reply import Button, Services
+from bot.config import load_config
 
 
 def texts(services, chat, line, fmt="text"):
@@ -78,3 +81,29 @@ def test_console_script_mode(seeded):
     assert "[1]" in text  # buttons shown, and "1" pressed the first one
     assert text.count(" — ") >= 2
     assert "MORGENLAGE" not in text  # /quit stopped before /today
+
+
+def test_collections_run_one_at_a_time(tmp_path, monkeypatch):
+    """The scheduled collection and an admin's /collect come from different threads; the second
+    waits for the first (they share the spaCy pipeline and the parse thread)."""
+    running, most, lock = 0, 0, threading.Lock()
+
+    def slow_collect(store, config, analyser=None):
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.05)
+        with lock:
+            running -= 1
+        return "report"
+
+    monkeypatch.setattr("bot.jobs.collect", slow_collect)
+    monkeypatch.setattr("bot.analyse.analyser.Analyser", lambda settings: object())
+    services = Services(store=None, config=load_config(None, environ={}))
+    threads = [threading.Thread(target=services.collect) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most == 1

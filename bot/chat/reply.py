@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -57,6 +58,9 @@ class Services:
     config: Config
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
     _analyser: object = None
+    # The scheduled collection and an admin's /collect run in worker threads; one at a time, as
+    # they share the spaCy pipeline and the parse thread (see bot/collect/collector.py).
+    _collecting: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def today(self) -> dt.date:
         return self.clock().astimezone(self.config.zone).date()
@@ -66,6 +70,7 @@ class Services:
         from bot.analyse.analyser import Analyser
         from bot.jobs import collect
 
-        if self._analyser is None:
-            self._analyser = Analyser(self.config.analysis)
-        return collect(self.store, self.config, analyser=self._analyser)
+        with self._collecting:
+            if self._analyser is None:
+                self._analyser = Analyser(self.config.analysis)
+            return collect(self.store, self.config, analyser=self._analyser)
