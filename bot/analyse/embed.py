@@ -1,5 +1,4 @@
-"""The NER model's word features: spaCy's hash embeddings plus the word's lexicon kind and,
-optionally, longer affixes ("Schel|klingen", "-ingen", "-ow").
+"""The NER model's word features: spaCy's hash embeddings plus the word's lexicon kind.
 
 Registered as `morgenlage.LexiconHashEmbed.v1` and used by the shipped model's tok2vec
 (training/config.cfg), so this module must be imported before the model is loaded —
@@ -8,11 +7,9 @@ bot/analyse/nlp.py does that, `spacy train` gets it with `--code bot/analyse/emb
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 import numpy
-from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import (
@@ -30,41 +27,27 @@ from thinc.types import Floats2d, Ints2d
 
 from bot.analyse.lexicon import KIND_IDS, kind_id
 
-PREFIX_LENGTH = 4  # spaCy's PREFIX is one character, SUFFIX three
-SUFFIX_LENGTH = 5
-
-
-@functools.lru_cache(maxsize=200_000)
-def _word_features(word: str) -> tuple[int, int, int]:
-    return kind_id(word), get_string_id(word[:PREFIX_LENGTH]), get_string_id(word[-SUFFIX_LENGTH:])
-
 
 def _features(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Ints2d], Callable]:
     columns = model.attrs["columns"]
     features = []
     for doc in docs:
         attrs = doc.to_array(columns).reshape((len(doc), len(columns)))
-        words = numpy.array([_word_features(t.text) for t in doc], dtype="uint64").reshape((-1, 3))
-        features.append(model.ops.asarray2i(numpy.hstack([attrs, words]), dtype="uint64"))
+        kinds = numpy.fromiter((kind_id(t.text) for t in doc), dtype="uint64", count=len(doc))
+        features.append(model.ops.asarray2i(numpy.hstack([attrs, kinds[:, None]]), dtype="uint64"))
     return features, lambda d_features: []
 
 
 @registry.architectures("morgenlage.LexiconHashEmbed.v1")
 def lexicon_hash_embed(
-    width: int, attrs: list[str], rows: list[int], affix_rows: int = 0
+    width: int, attrs: list[str], rows: list[int]
 ) -> Model[list[Doc], list[Floats2d]]:
-    """spacy.MultiHashEmbed.v2 (no static vectors) plus a table for the word's lexicon kind and,
-    with affix_rows > 0, two hash tables for its longer prefix and suffix."""
+    """spacy.MultiHashEmbed.v2 (no static vectors) plus a table for the word's lexicon kind."""
     if len(rows) != len(attrs):
         raise ValueError(f"Mismatched lengths: {len(rows)} vs {len(attrs)}")
     n = len(attrs)
     tables = [HashEmbed(width, r, column=i, seed=8 + i, dropout=0.0) for i, r in enumerate(rows)]
     tables.append(Embed(width, KIND_IDS, column=n, dropout=0.0))
-    if affix_rows:
-        tables += [
-            HashEmbed(width, affix_rows, column=n + 1, seed=8 + n + 1, dropout=0.0),
-            HashEmbed(width, affix_rows, column=n + 2, seed=8 + n + 2, dropout=0.0),
-        ]
     return chain(
         Model("morgenlage_features", _features, attrs={"columns": list(attrs)}),
         list2ragged(),

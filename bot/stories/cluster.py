@@ -202,7 +202,9 @@ class Clusterer:
                 norms = [_weighted_norm(member, idf) for member in story.recent]
                 self._member_norms[index] = norms
             for member, member_norm in zip(story.recent, norms, strict=True):
-                score = max(score, _cosine(item.terms, item_norm, member, member_norm, idf))
+                score = max(
+                    score, _cosine_beside(item.terms, item_norm, member, member_norm, idf)[0]
+                )
         return score
 
     def _confirmed(self, item: Item, index: int, idf: _Idf) -> bool:
@@ -288,27 +290,13 @@ def _weighted_norm(terms: dict[str, float], idf: _Idf) -> float:
     return math.sqrt(sum((w * idf.get(t)) ** 2 for t, w in terms.items()))
 
 
-def _cosine(
-    a: dict[str, float], norm_a: float, b: dict[str, float], norm_b: float, idf: _Idf
-) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    dot = 0.0
-    for term, weight in a.items():
-        other = b.get(term)
-        if other:
-            dot += weight * other * idf.get(term) ** 2
-    norm = norm_a * norm_b
-    return dot / norm if norm else 0.0
-
-
 def _cosine_beside(
     a: dict[str, float],
     norm_a: float,
     b: dict[str, float],
     norm_b: float,
     idf: _Idf,
-    names: frozenset[str],
+    names: frozenset[str] = frozenset(),
 ) -> tuple[float, float]:
     """The TF-IDF cosine of `a` and `b`, and their cosine with the terms in `names` left out."""
     small, large = (a, b) if len(a) <= len(b) else (b, a)
