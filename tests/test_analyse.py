@@ -7,7 +7,7 @@ from bot.analyse.analyser import analysis_text
 from bot.analyse.boilerplate import is_boilerplate
 from bot.analyse.gazetteer import country_name, is_role_word
 from bot.analyse.language import detect_language
-from bot.analyse.lexicon import BITS, COMPOUND, kind_id
+from bot.analyse.lexicon import BITS, COMPOUND, compound_head, kind_id
 from bot.analyse.types import ArticleAnalysis
 from bot.collect.files import read_path
 from tests.conftest import SEED
@@ -238,6 +238,16 @@ def test_lexicon_tells_common_nouns_from_names():
     assert kind_id("Quarzsand") == COMPOUND  # not listed, but ends in "Sand"
     assert kind_id("Online-Veröffentlichungen") == COMPOUND
     assert kind_id("Pjöngjang-Xyz") == kind_id("") == kind_id("rubio") == 0
+
+
+def test_compound_heads_need_two_listed_nouns():
+    assert compound_head("Mordfall") == "Fall"
+    assert compound_head("Flüchtlingslager") == compound_head("Hafenlager") == "Lager"
+    assert compound_head("Grenzfluss") == "Fluss"  # "Grenze" drops its e
+    assert compound_head("Bundesinnenminister") == "Innenminister"
+    # Not compounds: a place, no listed first part, parts too short to trust, lower case, nonsense.
+    for word in ("Russlands", "Ermittlungen", "Botschaft", "Missionen", "mordfall", "Xyzfall", ""):
+        assert compound_head(word) is None, word
 
 
 def test_a_place_noun_introduces_a_place(analyser):

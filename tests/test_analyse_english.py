@@ -11,9 +11,9 @@ from bot.config import AnalysisConfig
 TEXT = (
     "Rubio meets Lavrov in Riyadh\n\n"
     "US Secretary of State Marco Rubio met Russian Foreign Minister Sergey Lavrov in Riyadh "
-    "on Tuesday. \"We have to have vibrant diplomatic missions that can function normally,\" "
+    'on Tuesday. "We have to have vibrant diplomatic missions that can function normally," '
     "Rubio said after the meeting. Lavrov said the talks had been useful for both sides. "
-    "\"We listened to each other carefully and heard each other,\" he said."
+    '"We listened to each other carefully and heard each other," he said.'
 )
 
 

@@ -252,6 +252,10 @@ def test_terms_are_german_stems_without_stop_words():
     assert content_terms("US-Russland-Gespräche") == ["usa", "russland", "gesprach"]
     assert content_terms("und der sagte am Dienstag") == []
     assert content_terms("Erdoğan, Orbán") == content_terms("Erdogan, Orban")
+    # Vectors hold compounds' heads: "Mordfall Lübcke" and "Fall Lübcke" share "fall".
+    assert content_terms("Mordfall Lübcke", heads=True) == ["mordfall", "fall", "lubck"]
+    assert content_terms("Mordfall Lübcke") == ["mordfall", "lubck"]
+    assert set(term_vector([("Fall Lübcke", 1.0)])) < set(term_vector([("Mordfall Lübcke", 1.0)]))
 
 
 def item(key: int, title: str, day: int, actors: dict | None = None) -> Item:

@@ -20,6 +20,12 @@ NER_BITS = (1 << len(KINDS)) - 1
 COMPOUND = NER_BITS + 1  # not listed, but ends in a common noun ("Quarz|sand", "Online-Handel")
 KIND_IDS = COMPOUND << 1  # kind ids are bit sets of KINDS, or COMPOUND; 0 = unknown
 MIN_PART = 3  # shortest compound part ("Amt|haus", "Bio|gas")
+# Linking elements between a compound's parts ("Flüchtling|s|lager", "Migrant|en|quote"); a
+# first part may also drop its final e ("Grenz|fluss").
+LINKS = ("", "s", "es", "n", "en", "e", "er")
+HEAD_PART = 4  # shortest part of a compound that `compound_head` splits
+# Listed nouns that end words as suffixes, not as heads ("Wirt|schaft", "Miss|ionen").
+NOT_HEADS = frozenset({"Schaft", "Schaften", "Ionen"})
 
 
 @functools.cache
@@ -49,6 +55,30 @@ def kind_id(word: str) -> int:
             if word[start].islower() and ids.get(word[start].upper() + word[start + 1 :]) == noun:
                 return COMPOUND
     return 0
+
+
+@functools.lru_cache(maxsize=200_000)
+def compound_head(word: str) -> str | None:
+    """The head of a compound of two listed nouns, as a capitalised word ("Mordfall" → "Fall",
+    "Flüchtlingslager" → "Lager"), else None: the longest such head whose first part is a listed
+    noun too, with or without a linking element. Both parts have at least HEAD_PART letters, since
+    short listed words split lexicalised ones wrongly ("Akt|ion", "Bot|schaft"); names and places
+    are not compounds ("Deutschland", "Russlands")."""
+    ids, noun = _kind_ids(), BITS["noun"]
+    if not word[:1].isupper() or len(word) < 2 * HEAD_PART:
+        return None
+    if (ids.get(word, 0) | ids.get(word.removesuffix("s"), 0)) & ~noun & NER_BITS:
+        return None
+    for start in range(HEAD_PART, len(word) - HEAD_PART + 1):
+        head = word[start].upper() + word[start + 1 :]
+        if not word[start].islower() or not ids.get(head, 0) & noun or head in NOT_HEADS:
+            continue
+        first = word[:start]
+        stems = [first[: len(first) - len(link)] for link in LINKS if first.endswith(link)]
+        stems.append(first + "e")  # "Grenz|fluss"
+        if any(len(stem) >= HEAD_PART and ids.get(stem, 0) & noun for stem in stems):
+            return head
+    return None
 
 
 def first_name_gender(word: str) -> str | None:

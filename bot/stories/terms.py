@@ -4,7 +4,9 @@ German inflects heavily ("Gespräche", "Gesprächen"; "polnische", "polnischen")
 reduced with the Snowball German stemmer — never an English one. Hyphenated compounds are split
 ("US-Russland-Gespräche" → us, russland, gesprach), and acronyms keep their case-sensitive
 identity ("US" is a country here, not the English pronoun). Accents go as the stemmer's umlauts
-do, since outlets spell foreign names either way ("Erdoğan", "Erdogan").
+do, since outlets spell foreign names either way ("Erdoğan", "Erdogan"). German writes as one word
+what English writes as two, so a compound's vector also holds its head ("Mordfall Lübcke" → fall,
+as in "Fall Lübcke"; `bot.analyse.lexicon.compound_head`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from collections.abc import Iterable, Mapping
 import snowballstemmer
 from spacy.lang.de.stop_words import STOP_WORDS as GERMAN_STOP
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP
+
+from bot.analyse.lexicon import compound_head
 
 # Words that occur in any news story and so tell none apart: reporting verbs, weekdays, months.
 _NEWS_WORDS = """
@@ -57,22 +61,36 @@ def _plain(term: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", term) if not unicodedata.combining(c))
 
 
-def content_terms(text: str) -> list[str]:
-    """The text's content-word terms in order (with repeats)."""
+@functools.lru_cache(maxsize=200_000)
+def _with_head(token: str) -> tuple[str, ...]:
+    """The token's term and a compound's head's ("Flüchtlingslager" → fluchtlingslag, lag)."""
+    term = _term(token)
+    if not term:
+        return ()
+    head = compound_head(token)
+    head_term = _term(head) if head else None
+    return (term, head_term) if head_term and head_term != term else (term,)
+
+
+def content_terms(text: str, heads: bool = False) -> list[str]:
+    """The text's content-word terms in order (with repeats); with `heads`, each compound's head
+    term follows the compound's."""
     terms = []
     for match in _TOKEN.finditer(text):
-        term = _term(match.group())
-        if term:
+        if heads:
+            terms.extend(_with_head(match.group()))
+        elif term := _term(match.group()):
             terms.append(term)
     return terms
 
 
 def term_vector(parts: Iterable[tuple[str, float]]) -> dict[str, float]:
     """Weighted term counts of several texts, e.g. [(title, 2.0), (lead, 1.0)]; each text
-    counts a term at most once, so one long paragraph cannot drown the headline."""
+    counts a term at most once, so one long paragraph cannot drown the headline. Compounds
+    count their heads too."""
     vector: dict[str, float] = {}
     for text, weight in parts:
-        for term in set(content_terms(text)):
+        for term in set(content_terms(text, heads=True)):
             vector[term] = vector.get(term, 0.0) + weight
     return vector
 
