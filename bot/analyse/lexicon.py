@@ -3,7 +3,7 @@
 German capitalises every noun, so capital letters say little; a dictionary says more. The list
 is `data/lexicon.tsv.gz` (German Wiktionary via `german-nouns`, CC BY-SA 4.0, and the names of
 Faker's locales, MIT; built by training/lexicon.py). The NER model reads each word's kinds as a
-feature (bot/analyse/embed.py).
+feature (bot/analyse/embed.py); story clustering reads compounds' heads (bot/stories/terms.py).
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ def compound_head(word: str) -> str | None:
     "Flüchtlingslager" → "Lager"), else None: the longest such head whose first part is a listed
     noun too, with or without a linking element. Both parts have at least HEAD_PART letters, since
     short listed words split lexicalised ones wrongly ("Akt|ion", "Bot|schaft"); names and places
-    are not compounds ("Deutschland", "Russlands")."""
+    are not compounds ("Deutschland", "Russlands"). Stricter than `kind_id`'s COMPOUND, which
+    stays as the NER model was trained with it."""
     ids, noun = _kind_ids(), BITS["noun"]
     if not word[:1].isupper() or len(word) < 2 * HEAD_PART:
         return None
