@@ -23,20 +23,9 @@ import random
 import sys
 from pathlib import Path
 
+from clustering import day_of, load_pairs, load_rows  # bench/, the script's own folder
+
 from bot.stories.terms import content_terms
-
-HERE = Path(__file__).resolve().parent
-DATA = HERE.parents[1] / "shared" / "data" / "news" / "migration-headlines"
-DATA = DATA / "refugees_migration_processed.csv"
-
-
-def labelled_pairs(path: Path) -> set[tuple[int, int]]:
-    pairs = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith(("#", "row_a")):
-            a, b, *_label = line.split("\t")
-            pairs.update(((int(a), int(b)), (int(b), int(a))))
-    return pairs
 
 
 def main() -> None:
@@ -46,11 +35,15 @@ def main() -> None:
     parser.add_argument("--exclude", type=Path, action="append", default=[])
     parser.add_argument("--reuse-rows", action="store_true")
     args = parser.parse_args()
-    with DATA.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    known = set().union(*(labelled_pairs(p) for p in args.exclude))
+    rows = load_rows()
+    known = {
+        pair
+        for path in args.exclude
+        for a, b, _same in load_pairs(path)
+        for pair in ((a, b), (b, a))
+    }
     excluded = set() if args.reuse_rows else {row for pair in known for row in pair}
-    day = [dt.datetime.strptime(r["creation_date"], "%d.%m.%Y").date() for r in rows]
+    day = [day_of(row) for row in rows]
     terms = [set(content_terms(r["title"])) for r in rows]
     by_day: dict[dt.date, list[int]] = collections.defaultdict(list)
     for i in range(len(rows)):
