@@ -14,6 +14,9 @@ incrementally chunk by chunk — the code path of `morgenlage collect`. Then:
   on these) and the held-out set headline_pairs_3.tsv (264, labelled blind by two annotators
   after the settings were fixed: the numbers to report), each also by how many content words
   the two headlines share (1, 2, 3 or more): pairs sharing one word are the hard ones;
+- the same on every pair of headlines of 12 windows of two days (bench/data/headline_days_4.tsv,
+  sorted into stories by two annotators, held out): the pairs as a day's briefing meets them,
+  sharing 0, 1, 2 or more words in their natural proportions;
 - with --sweep: the development set for other thresholds (pure `Clusterer` on the same items);
 - with --errors: the development set's false positives and negatives, to study (never the
   held-out set's: looking at those would make it a second development set).
@@ -25,11 +28,13 @@ import argparse
 import collections
 import csv
 import datetime as dt
+import itertools
 import os
 import random
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -54,6 +59,9 @@ SHARED = HERE.parents[1] / "shared" / "data"
 DATA = SHARED / "news" / "migration-headlines" / "refugees_migration_processed.csv"
 DEVELOPMENT = [HERE / "data" / "headline_pairs.tsv", HERE / "data" / "headline_pairs_2.tsv"]
 HELDOUT = HERE / "data" / "headline_pairs_3.tsv"
+# Every pair of headlines in 12 two-day windows, sorted into stories by two annotators
+# (bench/sample_days.py): the natural mix of pairs, held out like set 3.
+WHOLE_DAYS = HERE / "data" / "headline_days_4.tsv"
 
 
 def load_rows() -> list[dict]:
@@ -73,6 +81,28 @@ def load_pairs(path: Path) -> list[tuple[int, int, bool]]:
         a, b, label = line.split("\t")
         pairs.append((int(a), int(b), label == "1"))
     return pairs
+
+
+def sorted_pairs(
+    sortings: dict[int, tuple[int, str, str]],
+) -> Iterator[tuple[int, int, bool, bool]]:
+    """Every pair of rows in one window, with whether each annotator put them in one story."""
+    windows = collections.defaultdict(list)
+    for row, (number, _a, _b) in sortings.items():
+        windows[number].append(row)
+    for rows in windows.values():
+        for x, y in itertools.combinations(sorted(rows), 2):
+            (_, a_x, b_x), (_, a_y, b_y) = sortings[x], sortings[y]
+            yield x, y, a_x == a_y, b_x == b_y
+
+
+def load_sortings(path: Path) -> dict[int, tuple[int, str, str]]:
+    """row → (window, story by annotator A, story by annotator B), as `merge` wrote them."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line[:1] != "#"]
+    return {
+        int(r["row"]): (int(r["window"]), r["story_a"], r["story_b"])
+        for r in csv.DictReader(lines, delimiter="\t")
+    }
 
 
 def store_headlines(store, rows: list[dict]) -> None:
@@ -102,6 +132,22 @@ def pair_scores(same, pairs) -> tuple[float, float, int, int, int]:
     return precision, recall, tp, fp, fn
 
 
+def b_cubed(predicted: dict[int, object], gold: dict[int, object]) -> tuple[float, float]:
+    """B-cubed precision and recall (Bagga & Baldwin 1998) of a clustering of `gold`'s items:
+    per item, the share of its predicted cluster in its gold cluster and the reverse, averaged.
+    Unlike pair counts, one big story does not outweigh the rest."""
+    predicted_groups, gold_groups = collections.defaultdict(set), collections.defaultdict(set)
+    for item, label in gold.items():
+        predicted_groups[predicted[item]].add(item)
+        gold_groups[label].add(item)
+    precision = recall = 0.0
+    for item, label in gold.items():
+        mine, true = predicted_groups[predicted[item]], gold_groups[label]
+        precision += len(mine & true) / len(mine)
+        recall += len(mine & true) / len(true)
+    return precision / len(gold), recall / len(gold)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--days", type=int, default=5, help="sampled days to print")
@@ -112,6 +158,8 @@ def main() -> None:
     rows = load_rows()
     pairs = [pair for path in DEVELOPMENT for pair in load_pairs(path)]
     heldout = load_pairs(HELDOUT)
+    sortings = load_sortings(WHOLE_DAYS)
+    whole_days = [(x, y, a) for x, y, a, b in sorted_pairs(sortings) if a == b]
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(f"sqlite:///{tmp}/bench.sqlite")
         store_headlines(store, rows)
@@ -186,21 +234,44 @@ def main() -> None:
 
     same = lambda a, b: story.get(a) is not None and story.get(a) == story.get(b)  # noqa: E731
     print()
-    terms = {i: set(content_terms(rows[i]["title"])) for p in pairs + heldout for i in p[:2]}
-    for name, chosen in (("development", pairs), ("held-out", heldout)):
+    terms = {i: set(content_terms(rows[i]["title"])) for i in range(len(rows))}
+    # The whole days' pairs that are not in sets 1-3 as well (sets 1 and 2 were studied).
+    labelled = {frozenset(p[:2]) for p in pairs + heldout}
+    for name, chosen in (
+        ("development", pairs),
+        ("held-out", heldout),
+        ("whole days", whole_days),
+        ("  new pairs", [p for p in whole_days if frozenset(p[:2]) not in labelled]),
+    ):
         precision, recall, tp, fp, fn = pair_scores(same, chosen)
         print(
             f"{name:>11} pairs: {len(chosen)} ({sum(p[2] for p in chosen)} same story): "
             f"pair precision {precision:.3f}, recall {recall:.3f}  (tp {tp}, fp {fp}, fn {fn})"
         )
-        for shared in (1, 2, 3):
+        for shared in (0, 1, 2, 3):
             part = [p for p in chosen if min(len(terms[p[0]] & terms[p[1]]), 3) == shared]
+            if not part:
+                continue
             precision, recall, tp, fp, fn = pair_scores(same, part)
             print(
                 f"{'':>13}{shared}{'+' if shared == 3 else ' '} shared words: {len(part)} "
                 f"({sum(p[2] for p in part)} same): precision {precision:.3f}, "
                 f"recall {recall:.3f}  (tp {tp}, fp {fp}, fn {fn})"
             )
+    # Items without a story are each their own cluster; stories are only compared in a window.
+    predicted = {
+        row: (window, story.get(row, f"none-{row}")) for row, (window, *_) in sortings.items()
+    }
+    alone = {row: row for row in sortings}  # the baseline: every headline a story of its own
+    for annotator in (0, 1):
+        gold = {row: (s[0], s[1 + annotator]) for row, s in sortings.items()}
+        precision, recall = b_cubed(predicted, gold)
+        _one, alone_recall = b_cubed(alone, gold)
+        print(
+            f"  whole days, B-cubed against annotator {'AB'[annotator]}: "
+            f"precision {precision:.3f}, recall {recall:.3f} (each headline alone: "
+            f"1.000, {alone_recall:.3f})"
+        )
     print(
         f"(threshold {THRESHOLD}, below {THRESHOLD + CONFIRM_MARGIN:.2f} only with a shared actor, "
         f"figure or term in <= {RARE_SHARE:.0%} of the background)"
