@@ -273,8 +273,9 @@ def main() -> None:
             f"1.000, {alone_recall:.3f})"
         )
     print(
-        f"(threshold {THRESHOLD}, below {THRESHOLD + CONFIRM_MARGIN:.2f} only with a shared actor, "
-        f"figure or term in <= {RARE_SHARE:.0%} of the background)"
+        f"(threshold {THRESHOLD}; below {THRESHOLD + CONFIRM_MARGIN:.2f} only with two shared "
+        f"actors, one beside a shared word, a figure or a term in <= {RARE_SHARE:.0%} of the "
+        "background)"
     )
 
     if args.errors:

@@ -11,7 +11,8 @@ read in place) and sorts them into stories; every pair of headlines in the windo
 labelled, the way pairwise precision and recall of a clustering are usually measured.
 
 `draw` writes the windows' headlines (window, row, day, outlet, title) for the annotators; the
-days that bench/clustering.py prints as samples are left out, since their clusters were read.
+days that bench/clustering.py prints as samples are left out, since their clusters were read, and
+so are the days of the sets given with --exclude.
 `merge` takes two annotators' sortings (tab-separated `row`, `story` with any story names) and
 writes them side by side (`row, window, story_a, story_b`: row numbers and each annotator's
 stories numbered, no text of the data), with Cohen's kappa over all pairs and the agreement on
@@ -29,7 +30,12 @@ import random
 import sys
 from pathlib import Path
 
-from clustering import day_of, load_rows, sorted_pairs  # bench/, the script's own folder
+from clustering import (
+    day_of,
+    load_rows,
+    load_sortings,
+    sorted_pairs,
+)  # bench/, the script's own folder
 
 # Days bench/clustering.py prints with its default seed; their clusters have been looked at.
 PRINTED_DAYS = {
@@ -41,16 +47,19 @@ PRINTED_DAYS = {
 }
 
 
-def draw(windows: int, seed: int) -> None:
+def draw(windows: int, seed: int, exclude: list[Path]) -> None:
     rows = load_rows()
     by_day: dict[dt.date, list[int]] = collections.defaultdict(list)
     for i, row in enumerate(rows):
         by_day[day_of(row)].append(i)
+    # Days of earlier sets (and the day on either side, so no pair spans old and new) are out.
+    used = {day_of(rows[row]) for path in exclude for row in load_sortings(path)}
+    out_days = PRINTED_DAYS | {d + dt.timedelta(days=n) for d in used for n in (-1, 0, 1)}
     busy = {d for d, ids in by_day.items() if len({rows[i]["news_outlet"] for i in ids}) >= 5}
     starts = sorted(
         d
         for d in busy
-        if d + dt.timedelta(days=1) in busy and not {d, d + dt.timedelta(days=1)} & PRINTED_DAYS
+        if d + dt.timedelta(days=1) in busy and not {d, d + dt.timedelta(days=1)} & out_days
     )
     rng = random.Random(seed)
     chosen: list[dt.date] = []
@@ -114,13 +123,14 @@ def main() -> None:
     drawing = commands.add_parser("draw", help="windows of headlines to sort into stories")
     drawing.add_argument("--windows", type=int, default=12)
     drawing.add_argument("--seed", type=int, default=21)
+    drawing.add_argument("--exclude", type=Path, action="append", default=[], help="a set's file")
     merging = commands.add_parser("merge", help="two sortings into agreed labelled pairs")
     merging.add_argument("days", type=Path)
     merging.add_argument("first", type=Path)
     merging.add_argument("second", type=Path)
     args = parser.parse_args()
     if args.command == "draw":
-        draw(args.windows, args.seed)
+        draw(args.windows, args.seed, args.exclude)
     else:
         merge(args.days, args.first, args.second)
 

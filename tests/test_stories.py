@@ -358,6 +358,27 @@ def test_a_shared_name_alone_does_not_confirm_a_narrow_join():
         assert (found is first) is joins, (names, score)
 
 
+def test_two_shared_people_confirm_a_narrow_join_one_does_not():
+    # Only names are shared: one person is in many stories; two together are one event.
+    lafontaine = {"Oskar Lafontaine": 1.0}
+    both = {"Oskar Lafontaine": 0.5, "Thilo Sarrazin": 0.5}
+    names = frozenset({"oskar", "lafontain", "sarrazin"})
+    for people, joins in ((lafontaine, False), (both, True)):
+        clusterer = Clusterer()
+        for n in range(60):
+            clusterer.background.add(item(100 + n, f"Grenze Bericht{n}", 10 + n % 7))
+        words = "Lafontaine meets Sarrazin in Berlin"
+        first = dataclasses.replace(item(1, words, 18, people), names=names)
+        clusterer.assign(first)
+        other = (
+            "Oskar Lafontaine im Schulterschluss mit Sarrazin: Alarm in der ratlosen Linkspartei"
+        )
+        found, score = clusterer.assign(
+            dataclasses.replace(item(2, other, 18, people), names=names)
+        )
+        assert (found.members == [1, 2]) is joins, (people, score)
+
+
 def test_a_narrow_join_needs_a_shared_actor_figure_or_rare_term():
     # Background: "Belarus" and "polnisch" are in 3 of the 60 reports of the week before (5 %),
     # "Minsk" in none. A headline that clears the threshold narrowly on the common words alone

@@ -54,9 +54,9 @@ SHORT_TERMS, LONG_TERMS = 12, 40
 ACTOR_BONUS = 0.25
 MIN_TEXT = 0.12
 # A join that clears the threshold by less than CONFIRM_MARGIN needs a second signal besides
-# the overall similarity: a person or organisation, a figure, or a rare term (in at most
-# RARE_SHARE of the background's articles) shared with the story — each beside a shared word that
-# is not a name, since a shared name is the shared actor itself. Two reports of one event share
+# the overall similarity: two people or organisations, or one beside a shared word that is not a
+# name (a shared name is the shared actor itself), a figure, or a rare term (in at most
+# RARE_SHARE of the background's articles) shared with the story. Two reports of one event share
 # what is particular to it; two stories of one ongoing topic share only its common words
 # ("Grenze", "polnisch", "Belarus"). Chosen on the tuning half of bench/data/headline_pairs.tsv.
 CONFIRM_MARGIN, RARE_SHARE = 0.10, 0.02
@@ -215,7 +215,10 @@ class Clusterer:
         # the same person in another event is no second signal ("Merkel gegen die Männerbünde",
         # "Putin kritisiert Merkels Flüchtlingspolitik"; "Saskia Esken", a rare name, in both).
         shared = [t for t in item.terms if t not in item.names and _in_story(t, story)]
-        if shared and any(actor in story.actors for actor in item.actors):
+        actors = sum(1 for actor in item.actors if actor in story.actors)
+        # Two people or organisations together again are a particular event, not one person's
+        # many ("Lafontaine meets Sarrazin", "Lafontaine im Schulterschluss mit Sarrazin").
+        if actors >= 2 or (shared and actors):
             return True
         # A term in at most RARE_SHARE of the background's articles has at least this IDF.
         rare = math.log((1 + idf.articles) / (1 + RARE_SHARE * idf.articles)) + 1.0
