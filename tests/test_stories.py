@@ -379,6 +379,20 @@ def test_two_shared_people_confirm_a_narrow_join_one_does_not():
         assert (found.members == [1, 2]) is joins, (people, score)
 
 
+def test_one_shared_rare_word_alone_does_not_confirm_a_narrow_join():
+    # "droht" is rare in the background, but it is all the two headlines share.
+    for other, joins in (
+        ("Droht Zentralasien eine Invasion der Taliban?", False),
+        ("Lukaschenko droht: Invasion der Migranten?", True),
+    ):
+        clusterer = Clusterer()
+        for n in range(60):
+            clusterer.background.add(item(100 + n, f"Migranten Deutschland Bericht{n}", 10 + n % 7))
+        first, _ = clusterer.assign(item(1, "Lukaschenko droht Deutschland mit Migranten", 18))
+        found, score = clusterer.assign(item(2, other, 18))
+        assert (found is first) is joins, (other, score)
+
+
 def test_a_narrow_join_needs_a_shared_actor_figure_or_rare_term():
     # Background: "Belarus" and "polnisch" are in 3 of the 60 reports of the week before (5 %),
     # "Minsk" in none. A headline that clears the threshold narrowly on the common words alone

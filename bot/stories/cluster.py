@@ -53,12 +53,13 @@ SHORT_TERMS, LONG_TERMS = 12, 40
 # events join ("Merkel besucht die Ahr", "Merkel lobt Hamburgs Schulen").
 ACTOR_BONUS = 0.25
 MIN_TEXT = 0.12
-# A join that clears the threshold by less than CONFIRM_MARGIN needs a second signal besides
-# the overall similarity: two people or organisations, or one beside a shared word that is not a
-# name (a shared name is the shared actor itself), a figure, or a rare term (in at most
-# RARE_SHARE of the background's articles) shared with the story. Two reports of one event share
-# what is particular to it; two stories of one ongoing topic share only its common words
-# ("Grenze", "polnisch", "Belarus"). Chosen on the tuning half of bench/data/headline_pairs.tsv.
+# A join that clears the threshold by less than CONFIRM_MARGIN needs two shared terms and a
+# second signal besides the overall similarity: two people or organisations, or one beside a
+# shared word that is not a name (a shared name is the shared actor itself), a figure, or a rare
+# term (in at most RARE_SHARE of the background's articles) shared with the story. Two reports of
+# one event share what is particular to it; two stories of one ongoing topic share only its
+# common words ("Grenze", "polnisch", "Belarus"). Chosen on bench/clustering.py's development
+# sets.
 CONFIRM_MARGIN, RARE_SHARE = 0.10, 0.02
 # An article looks for candidate stories by this many of its most telling terms.
 CANDIDATE_TERMS = 12
@@ -211,6 +212,10 @@ class Clusterer:
         """Whether the item shares more with the story than its words overall: an actor, a
         figure or a rare term (see CONFIRM_MARGIN)."""
         story = self.stories[index]
+        # A single shared word is the whole similarity, not a second signal besides it
+        # ("Lukaschenko droht Deutschland mit Migranten", "Droht Zentralasien eine Invasion?").
+        if sum(1 for t in item.terms if _in_story(t, story)) < 2:
+            return False
         # Only words besides the names confirm: a shared name is the shared actor itself, and
         # the same person in another event is no second signal ("Merkel gegen die Männerbünde",
         # "Putin kritisiert Merkels Flüchtlingspolitik"; "Saskia Esken", a rare name, in both).
