@@ -8,6 +8,7 @@ from bot.analyse.boilerplate import is_boilerplate
 from bot.analyse.gazetteer import country_name, is_role_word
 from bot.analyse.language import detect_language
 from bot.analyse.lexicon import BITS, COMPOUND, compound_head, kind_id
+from bot.analyse.sentences import without_dateline
 from bot.analyse.types import ArticleAnalysis
 from bot.collect.files import read_path
 from tests.conftest import SEED
@@ -76,6 +77,18 @@ def test_roles(seed):
     assert "Leiter" in actor(seed, "Kirill Dmitriev").role
 
 
+def test_a_verb_before_the_role_is_not_its_adjective(analyser):
+    text = (
+        "Am Dienstag präsentierte Innenministerin Johanna Mikl-Leitner den Plan. "
+        "Später sprach ihr früherer Sprecher Hans Huber mit der ehemaligen Ministerin Maria Fekter."
+    )
+    [(_k, result)] = analyser.analyse([(None, "Plan", text)])
+    roles = {a.name: a.role for a in result.actors}
+    assert roles["Johanna Mikl-Leitner"] == "Innenministerin"
+    assert roles["Hans Huber"] == "früherer Sprecher"
+    assert roles["Maria Fekter"] == "ehemaligen Ministerin"
+
+
 def speaker_of(seed, start):
     found = [q for q in seed.quotes if q.text.startswith(start)]
     assert found, f"no quote starting {start!r}"
@@ -136,6 +149,10 @@ def test_text_helpers():
     assert country_name("Vereinigten Staaten") == "USA" and country_name("US") == "USA"
     assert is_role_word("Kreml-Sprecherin") and not is_role_word("Außenministeriums")
     assert is_boilerplate("Jetzt hier kostenlos abonnieren") and not is_boilerplate("Er sagte.")
+    assert is_boilerplate(
+        "Der Volltext dieses auf Agenturmeldungen basierenden Artikels steht aus rechtlichen "
+        "Gründen nicht mehr zur Verfügung."
+    )
     assert (
         detect_language(
             "Die Regierung hat am Dienstag in Berlin einen Plan vorgelegt, der die Steuern senkt."
@@ -172,6 +189,11 @@ def test_reported_speech_where_clear(seed, analyser):
     assert macron == ["Emmanuel Macron"]
     # A direct quote's sentence is not read again as reported speech.
     assert not any(t.startswith("Wir müssen") for t in reported)
+    # "dass" stays with its clause: "sagte, dass Österreich … beibehalten werde" is a sentence.
+    text = "Johanna Mikl-Leitner sagte, dass Österreich die Kontingente beibehalten werde."
+    [(_k, result)] = analyser.analyse([(None, "Kontingente", text)])
+    [said] = [q for q in result.quotes if not q.direct]
+    assert said.text == "dass Österreich die Kontingente beibehalten werde"
     text = "Die Regierung beschloss, dass die Steuern sinken. Es regnete, die Straße sei nass."
     [(_k, result)] = analyser.analyse([(None, "Ohne Sprecher", text)])
     assert [q for q in result.quotes if not q.direct] == []  # no speaker: no reported speech
@@ -257,3 +279,33 @@ def test_a_place_noun_introduces_a_place(analyser):
     )
     places = [e.text for e in doc.ents if e.label_ == "LOC"]
     assert "Riads" in places and "Geld" not in places
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Wien – Sechs Kandidaten stehen am Stimmzettel.",
+            "Sechs Kandidaten stehen am Stimmzettel.",
+        ),
+        (
+            "Prag/Wien – Tschechiens Außenminister ist besorgt.",
+            "Tschechiens Außenminister ist besorgt.",
+        ),
+        ("BERLIN (dpa) - Die Regierung hat beschlossen.", "Die Regierung hat beschlossen."),
+        # Not a place before the dash: the sentence stays as it is.
+        (
+            "US-Präsident Trump – der Mann im Weißen Haus.",
+            "US-Präsident Trump – der Mann im Weißen Haus.",
+        ),
+        ("Merkel – die Kanzlerin sagte ab.", "Merkel – die Kanzlerin sagte ab."),
+    ],
+)
+def test_dateline_is_dropped_from_the_sentence(sentence, expected):
+    assert without_dateline(sentence) == expected
+
+
+def test_analysed_sentences_have_no_dateline(analyser):
+    text = "Wien – Innenministerin Johanna Mikl-Leitner hat neue Grenzkontrollen angekündigt."
+    [(_k, result)] = analyser.analyse([(None, "Grenzkontrollen", text)])
+    assert result.sentences[-1].startswith("Innenministerin Johanna Mikl-Leitner hat")

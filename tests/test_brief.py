@@ -2,13 +2,17 @@
 
 import datetime as dt
 import re
+from dataclasses import replace
 
-from bot.brief.build import build_briefing
+from bot.brief.build import ActorLine, Briefing, Development, QuoteRef, SourceRef, build_briefing
 from bot.brief.render import environment, render, split_message
 from bot.chat.handlers import briefing_reply
 from bot.chat.reply import Chat
+from bot.jobs import collect
+from bot.store import open_store
 from bot.store.articles import latest_day
 from tests.botapi.telegram_html import parse_html
+from tests.conftest import make_config
 
 
 def seeded_day(services):
@@ -58,6 +62,52 @@ def test_telegram_briefing_is_valid_telegram_html(seeded):
         assert len(part) <= 4096
         parse_html(part)  # raises like Telegram on a tag it would refuse
     assert reply.buttons and reply.buttons[0][0].command.startswith("/actor #")
+
+
+def test_reported_speech_reads_as_a_german_sentence():
+    source = SourceRef("derstandard.at", "https://www.derstandard.at/1")
+    development = Development(1, "Tageskontingente bleiben", [], [source], [], 1.0, [1])
+    said = QuoteRef("dass Österreich die Tageskontingente beibehalten werde", source, direct=False)
+    actor = ActorLine(7, "Johanna Mikl-Leitner", "PER", "Innenministerin", None, said, 1.0)
+    briefing = Briefing(dt.date(2016, 3, 1), "de", [development], [actor], article_count=1)
+    for fmt in ("text", "telegram"):
+        text = render("briefing", fmt, lang="de", briefing=briefing)
+        assert "sagte, dass Österreich die Tageskontingente beibehalten werde" in text, fmt
+    english = render("briefing", "text", lang="en", briefing=replace(briefing, language="en"))
+    assert "said, in substance: dass Österreich" in english
+
+
+def test_key_actors_leave_out_agencies_questions_and_passing_mentions(tmp_path, analyser):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    text = (
+        "Wien – Die Opposition im Parlament kritisierte am Dienstag scharf die neuen Pläne von "
+        "Innenministerin Johanna Mikl-Leitner. Wie die APA berichtet, sollen die Kontrollen ab "
+        "Montag gelten. Innenministerin Johanna Mikl-Leitner kündigte daraufhin zusätzliche "
+        "Grenzkontrollen an der Südgrenze an. "
+        "Die APA meldete außerdem, dass die Polizei zusätzliche Beamte an die Grenze schickt. "
+        "Warum zögert Bundeskanzler Werner Faymann so lange mit den Kontrollen an der Grenze? "
+        "Die Opposition kritisierte die Pläne der Regierung als reine Symbolpolitik. "
+        "Bundeskanzler Werner Faymann verteidigte am Abend den Kurs der Regierung im Parlament."
+    )
+    meta = 'title: "Neue Grenzkontrollen an der Südgrenze"\ndate: 2016-03-01T09:00:00Z'
+    (folder / "grenze.md").write_text(f"---\n{meta}\n---\n{text}\n", encoding="utf-8")
+    config = make_config(tmp_path)
+    config = replace(config, sources=replace(config.sources, paths=(str(folder),)))
+    store = open_store(config.store.url)
+    try:
+        collect(store, config, analyser=analyser)
+        with store.session() as session:
+            briefing = build_briefing(
+                session, dt.date(2016, 3, 1), config.zone, config.briefing, "de"
+            )
+    finally:
+        store.close()
+    names = {a.name: a for a in briefing.actors}
+    assert names["Werner Faymann"].did.startswith("Bundeskanzler Werner Faymann verteidigte")
+    # What she did, not the sentence that names her in passing.
+    assert names["Johanna Mikl-Leitner"].did.startswith("Innenministerin Johanna Mikl-Leitner kün")
+    assert "APA" not in names
 
 
 def test_empty_day(seeded):

@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 
 from bot.analyse.language import detect_language
 from bot.analyse.nlp import load_pipeline
+from bot.analyse.sentences import without_dateline
 from bot.analyse.types import ArticleAnalysis
 from bot.config import AnalysisConfig
 
@@ -46,7 +47,7 @@ def analysis_from_doc(doc: Doc, language: str) -> ArticleAnalysis:
         mentions=list(doc._.mentions or []),
         quotes=list(doc._.quotes or []),
         key_sentences=list(doc._.key_sentences or []),
-        sentences=[sentence.text.strip() for sentence in doc.sents],
+        sentences=[without_dateline(sentence.text.strip()) for sentence in doc.sents],
         boilerplate=frozenset(doc._.boilerplate or ()),
     )
 

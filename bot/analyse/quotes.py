@@ -528,9 +528,9 @@ def find_reported(doc: Doc, sents, ctx: _Context, boilerplate, skip: set[int]) -
         if comma is None or comma.i + 1 >= sent.end:
             continue
         clause = doc[comma.i + 1 : sent.end]
-        if clause[0].lower_ == "dass":
-            clause = clause[1:]
-        elif not any(t.lower_ in SUBJUNCTIVE for t in clause[:8]):
+        # "dass" stays: without it a verb-final clause is no sentence ("sagte, dass Österreich
+        # die Kontingente beibehalten werde", not "Österreich die Kontingente … werde").
+        if clause[0].lower_ != "dass" and not any(t.lower_ in SUBJUNCTIVE for t in clause[:8]):
             continue
         text = clause.text.strip().rstrip(".!?;:").strip()
         if len(text.split()) < MIN_REPORTED_WORDS or any(ch in text for ch in '„“"»«'):

@@ -19,6 +19,8 @@ _ADJECTIVE_END = re.compile(r"(?:e|en|er|es|em)$")
 _ACRONYM = re.compile(r"^[A-ZÄÖÜ]{2,}-?$")
 _WEAK_NOUN = re.compile(r"(ent|at|ant|ist|oge|nom)en$")
 MAX_ROLE_TOKENS = 9
+# Possessives and demonstratives that take a role's adjective like an article ("ihr früherer").
+_POSSESSIVE = re.compile(r"^(?:sein|ihr|unser|euer|mein|dein|dies|jen|kein)(?:e|er|es|em|en)?$")
 
 
 def _is_adjective(token: Token) -> bool:
@@ -51,6 +53,13 @@ def role_before(doc: Doc, start: int, sent_start: int) -> str | None:
             first -= 1
         else:
             break
+    # A lower-case word before the role is its adjective only after an article ("der russische
+    # Außenminister"); without one it is the verb ("Am Dienstag präsentierte Innenministerin X").
+    while first < head and doc[first].is_lower:
+        before = doc[first - 1].lower_ if first - 1 >= sent_start else ""
+        if before in DETERMINERS or _POSSESSIVE.match(before):
+            break
+        first += 1
     return _tidy(doc[first : last + 1].text) if last + 1 - first <= MAX_ROLE_TOKENS else None
 
 

@@ -9,11 +9,13 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlparse
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.analyse.entity_rules import AGENCIES
 from bot.config import BriefingConfig
 from bot.store.articles import articles_of_day, day_bounds, day_time_column
 from bot.store.schema import (
@@ -426,7 +428,12 @@ def _actor_lines(session: Session, articles: list[Article], limit: int) -> list[
             ArticleActor.actor_id, ArticleActor.salience, ArticleActor.role, ArticleActor.article_id
         )
         .join(Actor, Actor.id == ArticleActor.actor_id)
-        .where(ArticleActor.article_id.in_(ids), Actor.kind.in_(PEOPLE))
+        # News agencies are where the news comes from ("berichtet die APA"), not who made it.
+        .where(
+            ArticleActor.article_id.in_(ids),
+            Actor.kind.in_(PEOPLE),
+            Actor.name.not_in(list(AGENCIES)),
+        )
     ).all()
     # Newest article first, so the most recent role wins.
     for actor_id, salience, role, _article in sorted(
@@ -452,13 +459,31 @@ def _actor_lines(session: Session, articles: list[Article], limit: int) -> list[
     return lines
 
 
+class ActorSentence(NamedTuple):
+    article_id: int
+    text: str
+    key_rank: int | None
+    position: int
+    # The actor is named in the sentence's first third, where German puts the subject: the
+    # sentence is about what they did, not one that names them in passing ("… das Verhältnis
+    # Moskaus zur EU").
+    named_early: bool
+
+    @property
+    def rank(self) -> tuple:
+        """The order to pick an article's sentences in: about the actor, then importance."""
+        return (not self.named_early, self.key_rank is None, self.key_rank or 0, self.position)
+
+
 def actor_sentences(
     session: Session, actor_id: int, article_ids: list[int], max_words: int = 80
-) -> list:
+) -> list[ActorSentence]:
     """Sentences of these articles that name the actor and say what they did: no quotes, no
-    boilerplate, no fragments (rows with article_id, text, key_rank, position)."""
+    questions, no boilerplate, no fragments."""
     rows = session.execute(
-        select(Sentence.article_id, Sentence.text, Sentence.key_rank, Sentence.position)
+        select(
+            Sentence.article_id, Sentence.text, Sentence.key_rank, Sentence.position, Mention.text
+        )
         .join(
             Mention,
             (Mention.article_id == Sentence.article_id) & (Mention.sentence == Sentence.position),
@@ -468,18 +493,28 @@ def actor_sentences(
             Sentence.article_id.in_(article_ids),
             Sentence.boilerplate.is_(False),
         )
-        .distinct()
     ).all()
-    return [r for r in rows if 6 <= len(r.text.split()) <= max_words and r.text[:1] not in '„"»“']
+    found: dict[tuple[int, int], ActorSentence] = {}
+    for article_id, text, key_rank, position, name in rows:
+        # A question is no deed: the interviewer's "STANDARD: Warum tut sich die Ukraine so schwer?"
+        if (
+            not 6 <= len(text.split()) <= max_words
+            or text[:1] in '„"»“'
+            or text.rstrip().endswith("?")
+        ):
+            continue
+        at = text.find(name)
+        early = 0 <= at <= len(text) // 3
+        known = found.get((article_id, position))
+        if known is None or (early and not known.named_early):
+            found[article_id, position] = ActorSentence(article_id, text, key_rank, position, early)
+    return list(found.values())
 
 
 def best_statement(session: Session, actor_id: int, article_ids: list[int]) -> str | None:
-    """The highest-ranked sentence of the day that names the actor and is not a quote."""
+    """The day's sentence that is most about what the actor did (named early, ranked high)."""
     candidates = actor_sentences(session, actor_id, article_ids, max_words=60)
-    if not candidates:
-        return None
-    best = min(candidates, key=lambda r: (r.key_rank is None, r.key_rank or 0, r.position))
-    return best.text
+    return min(candidates, key=lambda r: r.rank).text if candidates else None
 
 
 def best_quote(

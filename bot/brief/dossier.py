@@ -173,14 +173,7 @@ def build_dossier(
 def _statements(session, actor_id, articles, is_new, limit) -> list[Statement]:
     rows = actor_sentences(session, actor_id, list(articles))
     # Newest articles first; within one, the article's own order of importance.
-    rows.sort(
-        key=lambda r: (
-            -articles[r.article_id].day_time.timestamp(),
-            r.key_rank is None,
-            r.key_rank or 0,
-            r.position,
-        )
-    )
+    rows.sort(key=lambda r: (-articles[r.article_id].day_time.timestamp(), r.rank))
     out = []
     for row in rows[:limit]:
         article = articles[row.article_id]
@@ -243,7 +236,7 @@ def _timeline(
     for row in actor_sentences(session, actor_id, ids):
         if row.text.startswith(articles[row.article_id].title.rstrip(" …")[:80]):
             continue  # the headline, which the entry shows anyway
-        key = (row.key_rank is None, row.key_rank or 0, row.position)
+        key = row.rank
         if row.article_id not in best or key < best[row.article_id][0]:
             best[row.article_id] = (key, row.text)
     groups: dict[tuple[dt.date, int], list[Article]] = collections.defaultdict(list)
@@ -253,7 +246,7 @@ def _timeline(
     entries = []
     for (day, story_id), members in groups.items():
         # The article that says most about the actor stands for the story that day.
-        lead = min(members, key=lambda a: best[a.id][0] if a.id in best else (True, 99, 99))
+        lead = min(members, key=lambda a: best[a.id][0] if a.id in best else (True, True, 99, 99))
         entries.append(
             TimelineEntry(
                 day=day,
