@@ -52,6 +52,7 @@ from bot.stories.cluster import (  # noqa: E402
     RARE_SHARE,
     THRESHOLD,
     Clusterer,
+    Item,
     article_items,
 )
 from bot.stories.terms import content_terms  # noqa: E402
@@ -126,6 +127,14 @@ def store_headlines(store, rows: list[dict]) -> None:
             )
 
 
+def items_by_row(session) -> list[tuple[int, Item]]:
+    """The stored headlines as clustering items in time order, each with its data row."""
+    articles = list(session.scalars(select(Article).order_by(Article.id)))
+    items = sorted(article_items(session, articles), key=lambda i: (i.when, i.key))
+    rows = {a.id: int(a.url.rsplit(":", 1)[1]) for a in articles}
+    return [(rows[item.key], item) for item in items]
+
+
 def pair_scores(same, pairs) -> tuple[float, float, int, int, int]:
     tp = sum(1 for a, b, label in pairs if label and same(a, b))
     fp = sum(1 for a, b, label in pairs if not label and same(a, b))
@@ -179,11 +188,7 @@ def main() -> None:
                 )
             ).all()
             story = {int(url.rsplit(":", 1)[1]): story_id for url, story_id in links}
-            items = []
-            if args.sweep:
-                articles = list(session.scalars(select(Article).order_by(Article.id)))
-                items = sorted(article_items(session, articles), key=lambda i: (i.when, i.key))
-                keys = {a.id: int(a.url.rsplit(":", 1)[1]) for a in articles}
+            items = items_by_row(session) if args.sweep else []
         store.close()
 
     print(f"headlines: {len(rows)}, with a story: {len(story)}")
@@ -296,9 +301,9 @@ def main() -> None:
         for threshold in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5):
             clusterer = Clusterer(threshold=threshold)
             assigned = {}
-            for item in items:
+            for row, item in items:
                 found, _score = clusterer.assign(item)
-                assigned[keys[item.key]] = id(found)
+                assigned[row] = id(found)
             p, r, *_ = pair_scores(lambda a, b, s=assigned: s.get(a) == s.get(b), pairs)
             print(f"  {threshold:.2f}: precision {p:.3f}, recall {r:.3f}")
 
