@@ -31,6 +31,11 @@ def test_seed_briefing_top_development_and_actors(seeded):
     rubio = next(a for a in briefing.actors if a.name == "Marco Rubio")
     assert rubio.role == "Außenminister der Vereinigten Staaten"
     assert rubio.said.text.startswith("Wir müssen lebendige diplomatische Missionen")
+    # What a person did is a sentence about them: "Putins Beraterin … sagte" is about the adviser,
+    # and Trump, named only late in long sentences about others, has no line at all.
+    putin = next(a for a in briefing.actors if a.name == "Wladimir Putin")
+    assert "Putins Beraterin" not in putin.did and "Putin" in putin.did
+    assert "Donald Trump" not in {a.name for a in briefing.actors}
 
 
 def test_seed_is_one_story_with_its_summary_and_figure(seeded):

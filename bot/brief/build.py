@@ -443,7 +443,14 @@ def _actor_lines(session: Session, articles: list[Article], limit: int) -> list[
         if role:
             roles.setdefault(actor_id, role)
     lines = []
-    for actor_id, weight in weights.most_common(limit):
+    # A few more than shown: some are named only in passing (bounded: each costs two queries).
+    for actor_id, weight in weights.most_common(4 * limit):
+        if len(lines) == limit:
+            break
+        did = best_statement(session, actor_id, ids)
+        said = best_quote(session, actor_id, ids, by_id)
+        if did is None and said is None:
+            continue  # named only in passing today: nothing to say who did what
         actor = session.get(Actor, actor_id)
         lines.append(
             ActorLine(
@@ -451,8 +458,8 @@ def _actor_lines(session: Session, articles: list[Article], limit: int) -> list[
                 name=actor.name,
                 kind=actor.kind,
                 role=roles.get(actor_id),
-                did=best_statement(session, actor_id, ids),
-                said=best_quote(session, actor_id, ids, by_id),
+                did=did,
+                said=said,
                 weight=round(weight, 3),
             )
         )
@@ -482,12 +489,18 @@ def actor_sentences(
     questions, no boilerplate, no fragments."""
     rows = session.execute(
         select(
-            Sentence.article_id, Sentence.text, Sentence.key_rank, Sentence.position, Mention.text
+            Sentence.article_id,
+            Sentence.text,
+            Sentence.key_rank,
+            Sentence.position,
+            Mention.text,
+            Actor.name,
         )
         .join(
             Mention,
             (Mention.article_id == Sentence.article_id) & (Mention.sentence == Sentence.position),
         )
+        .join(Actor, Actor.id == Mention.actor_id)
         .where(
             Mention.actor_id == actor_id,
             Sentence.article_id.in_(article_ids),
@@ -495,7 +508,7 @@ def actor_sentences(
         )
     ).all()
     found: dict[tuple[int, int], ActorSentence] = {}
-    for article_id, text, key_rank, position, name in rows:
+    for article_id, text, key_rank, position, name, actor in rows:
         # A question is no deed: the interviewer's "STANDARD: Warum tut sich die Ukraine so schwer?"
         if (
             not 6 <= len(text.split()) <= max_words
@@ -504,7 +517,9 @@ def actor_sentences(
         ):
             continue
         at = text.find(name)
-        early = 0 <= at <= len(text) // 3
+        # "Putins Beraterin sagte …" is about the adviser: a genitive names a possessor.
+        genitive = name.split()[-1] in {actor.split()[-1] + "s", actor.split()[-1] + "'"}
+        early = 0 <= at <= len(text) // 3 and not genitive
         known = found.get((article_id, position))
         if known is None or (early and not known.named_early):
             found[article_id, position] = ActorSentence(article_id, text, key_rank, position, early)
@@ -512,9 +527,11 @@ def actor_sentences(
 
 
 def best_statement(session: Session, actor_id: int, article_ids: list[int]) -> str | None:
-    """The day's sentence that is most about what the actor did (named early, ranked high)."""
+    """The day's highest-ranked sentence about what the actor did: one that names them early
+    (a sentence naming them in passing says nothing about them)."""
     candidates = actor_sentences(session, actor_id, article_ids, max_words=60)
-    return min(candidates, key=lambda r: r.rank).text if candidates else None
+    about = [r for r in candidates if r.named_early]
+    return min(about, key=lambda r: r.rank).text if about else None
 
 
 def best_quote(
