@@ -11,14 +11,15 @@ incrementally chunk by chunk — the code path of `morgenlage collect`. Then:
 - the multi-headline clusters of a few sampled days, as text;
 - pair precision and recall on headline pairs labelled by reading them: the development sets
   bench/data/headline_pairs.tsv (404 pairs) and headline_pairs_2.tsv (212; settings are chosen
-  on these) and the held-out set headline_pairs_3.tsv (264, labelled blind by two annotators
-  after the settings were fixed: the numbers to report), each also by how many content words
-  the two headlines share (1, 2, 3 or more): pairs sharing one word are the hard ones;
+  on these) and the held-out set headline_pairs_3.tsv (264, labelled blind by two annotators),
+  each also by how many content words the two headlines share (1, 2, 3 or more): pairs sharing
+  one word are the hard ones;
 - the same on every pair of headlines of windows of two days, sorted into stories by two
   annotators: the pairs as a day's briefing meets them, sharing 0, 1, 2 or more words in their
   natural proportions (bench/data/headline_days_4.tsv, 12 windows, development since it was
-  scored once; headline_days_5.tsv, 16 windows, held out), and B-cubed precision and recall
-  against each annotator's sorting beside those of leaving every headline alone;
+  scored once; headline_days_5.tsv, 16 windows, held out: the numbers to report), and B-cubed
+  precision and recall against each annotator's sorting beside those of leaving every headline
+  alone;
 - with --sweep: the development set for other thresholds (pure `Clusterer` on the same items);
 - with --errors: the development set's false positives and negatives, to study (never the
   held-out set's: looking at those would make it a second development set).
