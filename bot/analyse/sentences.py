@@ -31,7 +31,7 @@ def without_dateline(sentence: str) -> str:
 
 
 def _title_case(word: str) -> str:
-    """ "BERLIN" → "Berlin": datelines are often in capitals."""
+    """Datelines are often in capitals: "BERLIN" → "Berlin"."""
     return word.capitalize() if word.isupper() and len(word) > 1 else word
 
 

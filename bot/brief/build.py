@@ -494,21 +494,20 @@ def actor_sentences(
             Sentence.key_rank,
             Sentence.position,
             Mention.text,
-            Actor.name,
         )
         .join(
             Mention,
             (Mention.article_id == Sentence.article_id) & (Mention.sentence == Sentence.position),
         )
-        .join(Actor, Actor.id == Mention.actor_id)
         .where(
             Mention.actor_id == actor_id,
             Sentence.article_id.in_(article_ids),
             Sentence.boilerplate.is_(False),
         )
     ).all()
+    surname = (session.get(Actor, actor_id).name.split() or [""])[-1] if rows else ""
     found: dict[tuple[int, int], ActorSentence] = {}
-    for article_id, text, key_rank, position, name, actor in rows:
+    for article_id, text, key_rank, position, name in rows:
         # A question is no deed: the interviewer's "STANDARD: Warum tut sich die Ukraine so schwer?"
         if (
             not 6 <= len(text.split()) <= max_words
@@ -518,7 +517,7 @@ def actor_sentences(
             continue
         at = text.find(name)
         # "Putins Beraterin sagte …" is about the adviser: a genitive names a possessor.
-        genitive = name.split()[-1] in {actor.split()[-1] + "s", actor.split()[-1] + "'"}
+        genitive = (name.split() or [""])[-1] in {surname + "s", surname + "'"}
         early = 0 <= at <= len(text) // 3 and not genitive
         known = found.get((article_id, position))
         if known is None or (early and not known.named_early):
