@@ -4,13 +4,22 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from bot.brief.build import ActorLine, Briefing, Development, QuoteRef, SourceRef, build_briefing
+from bot.brief.build import (
+    ActorLine,
+    Briefing,
+    Development,
+    QuoteRef,
+    SourceRef,
+    build_briefing,
+    is_outlet,
+)
 from bot.brief.render import environment, render, split_message
 from bot.chat.handlers import briefing_reply
 from bot.chat.reply import Chat
 from bot.jobs import collect
 from bot.store import open_store
 from bot.store.articles import latest_day
+from bot.store.schema import Article
 from tests.botapi.telegram_html import parse_html
 from tests.conftest import make_config
 
@@ -93,9 +102,15 @@ def test_key_actors_leave_out_agencies_questions_and_passing_mentions(tmp_path, 
         "Die APA meldete außerdem, dass die Polizei zusätzliche Beamte an die Grenze schickt. "
         "Warum zögert Bundeskanzler Werner Faymann so lange mit den Kontrollen an der Grenze? "
         "Die Opposition kritisierte die Pläne der Regierung als reine Symbolpolitik. "
-        "Bundeskanzler Werner Faymann verteidigte am Abend den Kurs der Regierung im Parlament."
+        "Bundeskanzler Werner Faymann verteidigte am Abend den Kurs der Regierung im Parlament. "
+        "Der STANDARD hat mit dem Kanzler über die Kontrollen gesprochen.\n\n"
+        "STANDARD: Wie lange sollen die neuen Kontrollen an der Grenze dauern?\n\n"
+        "Faymann: Die Kontrollen bleiben, bis sich die Lage an der Grenze beruhigt hat."
     )
-    meta = 'title: "Neue Grenzkontrollen an der Südgrenze"\ndate: 2016-03-01T09:00:00Z'
+    meta = (
+        'title: "Neue Grenzkontrollen an der Südgrenze"\ndate: 2016-03-01T09:00:00Z\n'
+        "source: DER STANDARD"
+    )
     (folder / "grenze.md").write_text(f"---\n{meta}\n---\n{text}\n", encoding="utf-8")
     config = make_config(tmp_path)
     config = replace(config, sources=replace(config.sources, paths=(str(folder),)))
@@ -113,6 +128,15 @@ def test_key_actors_leave_out_agencies_questions_and_passing_mentions(tmp_path, 
     # What she did, not the sentence that names her in passing.
     assert names["Johanna Mikl-Leitner"].did.startswith("Innenministerin Johanna Mikl-Leitner kün")
     assert "APA" not in names
+    assert "STANDARD" not in names  # the paper itself, asking the questions
+
+
+def test_an_outlet_is_known_by_its_name_or_its_web_address():
+    standard = Article(url="https://www.derstandard.at/story/1", title="t", text="t", outlet=None)
+    orf = Article(url="https://news.orf.at/stories/2", title="t", text="t", outlet="ORF.at")
+    local = Article(url="file:///news/rubio-interview.md", title="t", text="t", outlet=None)
+    assert is_outlet("STANDARD", [standard]) and is_outlet("ORF", [orf])
+    assert not is_outlet("Rubio", [local]) and not is_outlet("SPÖ", [standard, orf])
 
 
 def test_empty_day(seeded):

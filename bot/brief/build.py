@@ -7,6 +7,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -435,10 +436,12 @@ def _actor_lines(session: Session, articles: list[Article], limit: int) -> list[
             Actor.name.not_in(list(AGENCIES)),
         )
     ).all()
+    mentioned_in: dict[int, list[Article]] = collections.defaultdict(list)
     # Newest article first, so the most recent role wins.
-    for actor_id, salience, role, _article in sorted(
+    for actor_id, salience, role, article_id in sorted(
         rows, key=lambda r: by_id[r.article_id].day_time, reverse=True
     ):
+        mentioned_in[actor_id].append(by_id[article_id])
         weights[actor_id] += salience
         if role:
             roles.setdefault(actor_id, role)
@@ -447,11 +450,13 @@ def _actor_lines(session: Session, articles: list[Article], limit: int) -> list[
     for actor_id, weight in weights.most_common(4 * limit):
         if len(lines) == limit:
             break
+        actor = session.get(Actor, actor_id)
+        if is_outlet(actor.name, mentioned_in[actor_id]):
+            continue  # the paper itself, asking the questions of its interviews ("STANDARD: …")
         did = best_statement(session, actor_id, ids)
         said = best_quote(session, actor_id, ids, by_id)
         if did is None and said is None:
             continue  # named only in passing today: nothing to say who did what
-        actor = session.get(Actor, actor_id)
         lines.append(
             ActorLine(
                 actor_id=actor_id,
@@ -464,6 +469,21 @@ def _actor_lines(session: Session, articles: list[Article], limit: int) -> list[
             )
         )
     return lines
+
+
+def is_outlet(name: str, articles: list[Article]) -> bool:
+    """Whether `name` names the outlet of one of these articles: a word of its publisher's name
+    ("DER STANDARD"), or the end of its web address's main part ("derstandard.at")."""
+    key = name.casefold()
+    for article in articles:
+        if article.outlet and key in re.findall(r"\w+", article.outlet.casefold()):
+            return True
+        web = article.url.startswith(("http://", "https://"))
+        host = (urlparse(article.url).hostname or "") if web else ""
+        main = host.casefold().split(".")[-2:-1]  # "news.orf.at" → ["orf"]
+        if main and (main[0] == key or (len(key) >= 4 and main[0].endswith(key))):
+            return True
+    return False
 
 
 class ActorSentence(NamedTuple):
