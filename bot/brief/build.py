@@ -131,14 +131,21 @@ class Briefing:
         return not self.developments
 
 
+def _web_host(article: Article) -> str | None:
+    """The host of a web article's address ("www.derstandard.at"), None for local files."""
+    if not article.url.startswith(("http://", "https://")):
+        return None
+    return urlparse(article.url).hostname or ""
+
+
 def source_of(article: Article) -> SourceRef:
     """A readable source name and, for web articles, the link."""
-    url = article.url if article.url.startswith(("http://", "https://")) else None
+    host = _web_host(article)
+    url = article.url if host is not None else None
     if article.outlet:
         name = article.outlet
     elif url:
-        name = urlparse(url).hostname or url
-        name = name.removeprefix("www.")
+        name = (host or url).removeprefix("www.")
     else:
         name = Path(urlparse(article.url).path).name or article.url
     return SourceRef(name=name, url=url)
@@ -478,9 +485,7 @@ def is_outlet(name: str, articles: list[Article]) -> bool:
     for article in articles:
         if article.outlet and key in re.findall(r"\w+", article.outlet.casefold()):
             return True
-        web = article.url.startswith(("http://", "https://"))
-        host = (urlparse(article.url).hostname or "") if web else ""
-        main = host.casefold().split(".")[-2:-1]  # "news.orf.at" → ["orf"]
+        main = (_web_host(article) or "").casefold().split(".")[-2:-1]  # news.orf.at → ["orf"]
         if main and (main[0] == key or (len(key) >= 4 and main[0].endswith(key))):
             return True
     return False

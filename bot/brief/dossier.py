@@ -246,7 +246,7 @@ def _timeline(
     entries = []
     for (day, story_id), members in groups.items():
         # The article that says most about the actor stands for the story that day.
-        lead = min(members, key=lambda a: best[a.id][0] if a.id in best else (True, True, 99, 99))
+        lead = min(members, key=lambda a: (a.id not in best, best[a.id][0] if a.id in best else ()))
         entries.append(
             TimelineEntry(
                 day=day,

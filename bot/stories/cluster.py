@@ -209,17 +209,18 @@ class Clusterer:
         return score
 
     def _confirmed(self, item: Item, index: int, idf: _Idf) -> bool:
-        """Whether the item shares more with the story than its words overall: an actor, a
-        figure or a rare term (see CONFIRM_MARGIN)."""
+        """Whether the item shares more with the story than its words overall: two terms, and
+        two actors, an actor beside a word, a figure or a rare term (see CONFIRM_MARGIN)."""
         story = self.stories[index]
+        common = [t for t in item.terms if _in_story(t, story)]
         # A single shared word is the whole similarity, not a second signal besides it
         # ("Lukaschenko droht Deutschland mit Migranten", "Droht Zentralasien eine Invasion?").
-        if sum(1 for t in item.terms if _in_story(t, story)) < 2:
+        if len(common) < 2:
             return False
         # Only words besides the names confirm: a shared name is the shared actor itself, and
         # the same person in another event is no second signal ("Merkel gegen die Männerbünde",
         # "Putin kritisiert Merkels Flüchtlingspolitik"; "Saskia Esken", a rare name, in both).
-        shared = [t for t in item.terms if t not in item.names and _in_story(t, story)]
+        shared = [t for t in common if t not in item.names]
         actors = sum(1 for actor in item.actors if actor in story.actors)
         # Two people or organisations together again are a particular event, not one person's
         # many ("Lafontaine meets Sarrazin", "Lafontaine im Schulterschluss mit Sarrazin").
