@@ -38,7 +38,16 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("chat", help="the local console: type the bot's commands")
     sub.add_parser("deliver", help="send the briefings that are due now, once")
-    sub.add_parser("run", help="collect, then run the bot (the console without a token)")
+    run = sub.add_parser("run", help="collect, then run the bot (the console without a token)")
+    run.add_argument(
+        "--jobs",
+        type=_jobs,
+        default="collect,deliver",
+        help="the scheduled jobs this process runs: collect,deliver (default), one of them, or "
+        "none (a bot front end beside a worker)",
+    )
+    worker = sub.add_parser("worker", help="run the scheduled jobs only, without Telegram updates")
+    worker.add_argument("--jobs", type=_jobs, default="collect,deliver", help="as for run")
 
     sources = sub.add_parser("sources", help="list the sources and their health; manage feeds")
     actions = sources.add_subparsers(dest="action", metavar="ACTION")
@@ -57,6 +66,16 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _jobs(value: str) -> tuple[str, ...]:
+    from bot.schedule import JOBS
+
+    names = tuple(n.strip() for n in value.split(",") if n.strip() and n.strip() != "none")
+    unknown = [n for n in names if n not in JOBS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown job {unknown[0]!r} (jobs: {', '.join(JOBS)})")
+    return names
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,6 +115,7 @@ def cmd_collect(config: Config, args) -> int:
 
 
 def cmd_brief(config: Config, args) -> int:
+    from bot.brief.window import day_window
     from bot.chat.handlers import briefing_reply
     from bot.chat.reply import Chat
     from bot.store.articles import latest_day
@@ -105,7 +125,8 @@ def cmd_brief(config: Config, args) -> int:
     if day is None:
         with services.store.session() as session:
             day = latest_day(session, config.zone) or services.today()
-    reply = briefing_reply(services, Chat(chat_id=0, language=config.briefing.language), day)
+    chat = Chat(chat_id=0, language=config.briefing.language)
+    reply = briefing_reply(services, chat, day_window(day, config.briefing.timezone))
     print(reply.render(args.format, config.briefing.language, config.briefing.templates))
     return 0
 
@@ -177,14 +198,15 @@ def cmd_deliver(config: Config, args) -> int:
 
 def cmd_run(config: Config, args) -> int:
     from bot.chat.console import run_console
-    from bot.jobs import collect
 
     services = _services(config)
-    print(collect(services.store, config).summary(), file=sys.stderr)
+    collecting = "collect" in args.jobs or not config.telegram.token
+    if collecting:  # the same pipeline the scheduled collections use: loaded once
+        print(services.collect().summary(), file=sys.stderr)
     if config.telegram.token:
         from bot.chat.telegram import run_bot
 
-        return run_bot(services)
+        return run_bot(services, args.jobs, collected=collecting)
     print("Kein Telegram-Token gesetzt: lokale Konsole.", file=sys.stderr)
     from bot.chat.console import CONSOLE_CHAT_ID, show
     from bot.chat.handlers import dispatch
@@ -194,6 +216,19 @@ def cmd_run(config: Config, args) -> int:
     for reply in dispatch(services, chat, "/today"):
         show(reply, chat, services, sys.stdout)
     return run_console(services)
+
+
+def cmd_worker(config: Config, args) -> int:
+    from bot.chat.telegram import run_worker
+
+    if not config.telegram.token:
+        print("morgenlage: no Telegram token (MORGENLAGE_TELEGRAM_TOKEN)", file=sys.stderr)
+        return 2
+    services = _services(config)
+    collecting = "collect" in args.jobs
+    if collecting:
+        print(services.collect().summary(), file=sys.stderr)
+    return run_worker(services, args.jobs, collected=collecting)
 
 
 def cmd_sources(config: Config, args) -> int:
@@ -242,5 +277,6 @@ COMMANDS = {
     "chat": cmd_chat,
     "deliver": cmd_deliver,
     "run": cmd_run,
+    "worker": cmd_worker,
     "sources": cmd_sources,
 }

@@ -134,8 +134,13 @@ class DeliveryConfig:
     default_time: str = "07:00"  # HH:MM, the reader's local time
     grace_minutes: int = 360  # a missed slot is still delivered this long after
     collect_minutes: int = 30  # collection interval of the running bot
-    messages_per_second: float = 28.0  # overall; Telegram allows about 30
+    messages_per_second: float = 28.0  # overall, across every process; Telegram allows ~30
     follow_pushes: bool = True
+    # A briefing covers the news since the reader's previous one, but never more than this.
+    longest_window_hours: int = 72
+    # A delivery whose sender has not reported for this long was left by a dead process and is
+    # taken over (parts already sent are not sent again).
+    lease_seconds: int = 120
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ import logging
 from sqlalchemy import select
 
 from bot.chat.reply import Button, Services
-from bot.deliver import RateLimiter, Sender, SendError
+from bot.deliver import Sender, SendError
 from bot.i18n import t
+from bot.ratelimit import RateLimiter
 from bot.store.readers import claim_notice
 from bot.store.schema import (
     Actor,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_time
 
 LANGUAGES = ("de", "en")
 
@@ -14,6 +14,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "briefing.developments": "Die wichtigsten Entwicklungen",
         "briefing.actors": "Wer hat was getan oder gesagt",
         "briefing.empty": "Für {day} liegen noch keine Meldungen vor.",
+        "briefing.empty_since": "Nichts Neues {since}.",
+        "window.since": "seit {when}",
+        "window.today": "heute {time}",
+        "window.yesterday": "gestern {time}",
         "briefing.source": "Quelle",
         "briefing.articles": "{count} Artikel ausgewertet",
         "briefing.said": "sagte",
@@ -90,6 +94,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "briefing.developments": "Top developments",
         "briefing.actors": "Who did or said what",
         "briefing.empty": "No news for {day} yet.",
+        "briefing.empty_since": "Nothing new {since}.",
+        "window.since": "since {when}",
+        "window.today": "today {time}",
+        "window.yesterday": "yesterday {time}",
         "briefing.source": "Source",
         "briefing.articles": "{count} articles analysed",
         "briefing.said": "said",
@@ -173,6 +181,22 @@ def t(language: str, key: str, **values: object) -> str:
 def long_date(day: dt.date, language: str) -> str:
     """ "Freitag, 27. November 2026" / "Friday, November 27, 2026"."""
     return format_date(day, format="full", locale=language)
+
+
+def since_label(start: dt.datetime, end: dt.datetime, language: str) -> str:
+    """Where a briefing's window begins, as the reader says it, both times local and aware:
+    "seit gestern 07:00", "seit Montag 07:00", "seit 24.11.2026, 07:00"."""
+    time = format_time(start, format="short", locale=language)
+    days = (end.date() - start.date()).days
+    if days == 0:
+        when = t(language, "window.today", time=time)
+    elif days == 1:
+        when = t(language, "window.yesterday", time=time)
+    elif days < 7:
+        when = f"{format_date(start, format='EEEE', locale=language)} {time}"
+    else:
+        when = format_datetime(start, format="short", locale=language)
+    return t(language, "window.since", when=when)
 
 
 def short_datetime(moment: dt.datetime, language: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from bot.i18n import long_date, short_datetime, t
+from bot.i18n import long_date, short_datetime, since_label, t
 from bot.paths import shipped_templates_dir
 
 FORMATS = {"telegram": "telegram.html", "text": "txt"}
@@ -36,6 +36,9 @@ def environment(user_dir: str = "") -> jinja2.Environment:
     env.globals["t"] = t
     env.filters["long_date"] = long_date
     env.filters["short_datetime"] = short_datetime
+    env.filters["since"] = lambda window, lang: since_label(
+        window.local_start, window.local(window.end), lang
+    )
     env.filters["shorten"] = shorten
     return env
 
