@@ -58,7 +58,8 @@ def main() -> None:
     start = time.perf_counter()
     guesses = [topic_of_text("", text) for _gold, text in items]
     seconds = time.perf_counter() - start
-    confusion = collections.Counter((gold, guess) for (gold, _t), guess in zip(items, guesses))
+    golds = [gold for gold, _text in items]
+    confusion = collections.Counter(zip(golds, guesses, strict=True))
     right = sum(n for (gold, guess), n in confusion.items() if gold == guess)
     coarse = sum(
         n for (g, p), n in confusion.items() if g == p or (g in POLITICS and p in POLITICS)
@@ -79,7 +80,7 @@ def main() -> None:
         print(f"  {topic:13} {row.get(topic, 0) / size:.2f} of {size}{note}")
     if args.errors and args.split == "dev":
         shown = 0
-        for (gold, text), guess in zip(items, guesses):
+        for (gold, text), guess in zip(items, guesses, strict=True):
             if gold != guess and shown < args.errors:
                 shown += 1
                 print(f"\n[{gold} → {guess}] {text[:200]}")
