@@ -95,15 +95,20 @@ class ReaderFilter:
         return not (self.topics_off or self.mutes or self.only)
 
     def hides(self, topic: str | None, texts: Iterable[str]) -> bool:
-        """Whether something of this topic, saying these texts, is left out."""
+        """Whether something of this topic, saying these texts, is left out of a briefing."""
+        texts = list(texts)
+        if self.mutes_out(topic, texts):
+            return True
+        text = "\n".join(texts)
+        return bool(self.only) and not any(mentions(phrase, text) for phrase in self.only)
+
+    def mutes_out(self, topic: str | None, texts: Iterable[str]) -> bool:
+        """Whether its topic is switched off or it names a muted word ("only" aside: a push
+        about a followed actor is wanted whatever the briefing is limited to)."""
         if topic in self.topics_off:
             return True
-        if not (self.mutes or self.only):
-            return False
         text = "\n".join(texts)
-        if any(mentions(phrase, text) for phrase in self.mutes):
-            return True
-        return bool(self.only) and not any(mentions(phrase, text) for phrase in self.only)
+        return any(mentions(phrase, text) for phrase in self.mutes)
 
     def hides_topic(self, topic: str | None) -> bool:
         return topic in self.topics_off

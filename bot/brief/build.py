@@ -587,7 +587,7 @@ def build_briefing(
     limits: BriefingConfig,
     language: str,
     since: dt.datetime | None = None,
-    filter: ReaderFilter | None = None,  # noqa: A002 - the name callers key editions by
+    filter: ReaderFilter | None = None,
 ) -> Briefing:
     """The briefing of `day` (local to `zone`). `since` is when the reader last had a briefing
     (naive UTC): a story's articles before it count as known. Default: the day's start, i.e.
@@ -624,7 +624,7 @@ def _filtered(
     since: dt.datetime,
     zone: dt.tzinfo,
     limits: BriefingConfig,
-    filter: ReaderFilter,  # noqa: A002
+    filter: ReaderFilter,
     briefing: Briefing,
 ) -> tuple[list[Development], set[int]]:
     """The ranked developments the filter lets through, up to the configured number, and the

@@ -13,9 +13,11 @@ from sqlalchemy import and_, func, select
 from bot.brief.build import build_briefing, source_of
 from bot.brief.dossier import build_dossier
 from bot.chat.reply import Button, Chat, Reply, Services, message
+from bot.filters import ReaderFilter
 from bot.i18n import t
 from bot.store.actors import find_actor, top_actors
 from bot.store.articles import articles_of_day, day_time_column
+from bot.store.reader_filters import filter_of_chat
 from bot.store.readers import last_briefing_time, reader
 from bot.store.schema import Article, Sentence
 from bot.store.sources import health as source_health
@@ -93,21 +95,25 @@ _BRIEFINGS: dict[tuple, object] = {}  # (store, day, language, since, data versi
 
 
 def cached_briefing(
-    services: Services, day: dt.date, language: str, since: dt.datetime | None = None
+    services: Services,
+    day: dt.date,
+    language: str,
+    since: dt.datetime | None = None,
+    filter: ReaderFilter | None = None,
 ):
     """The day's briefing, with what is new since `since` (the reader's last briefing; None:
-    since the day began), rebuilt only when analysed articles changed — /today from many
-    readers costs one build."""
+    since the day began) and without what the reader's `filter` hides, rebuilt only when
+    analysed articles changed — /today from many readers with one filter costs one build."""
     config = services.config
     with services.store.session() as session:
         version = session.execute(
             select(func.count(Article.id), func.max(Article.analysed_at))
         ).one()
-        key = (str(services.store.engine.url), day, language, since, tuple(version))
+        key = (str(services.store.engine.url), day, language, since, filter, tuple(version))
         briefing = _BRIEFINGS.get(key)
         if briefing is None:
             briefing = build_briefing(
-                session, day, config.zone, config.briefing, language, since=since
+                session, day, config.zone, config.briefing, language, since=since, filter=filter
             )
             if len(_BRIEFINGS) > 64:
                 _BRIEFINGS.clear()
@@ -118,7 +124,8 @@ def cached_briefing(
 def briefing_reply(services: Services, chat: Chat, day: dt.date) -> Reply:
     with services.store.session() as session:
         since = last_briefing_time(session, chat.chat_id)
-    briefing = cached_briefing(services, day, chat.language, since)
+        found = filter_of_chat(session, chat.chat_id)
+    briefing = cached_briefing(services, day, chat.language, since, found)
     buttons = [
         [Button(t(chat.language, "briefing.more", name=line.name)[:60], f"/actor #{line.actor_id}")]
         for line in briefing.actors[:3]
