@@ -58,9 +58,22 @@ _SECTIONS = {
     "wissenschaft": "wissenschaft wissen science forschung gesundheit medizin klima umwelt "
     "natur weltraum",
     "digital": "digital netzwelt technik tech technology web internet computer games "
-    "it netzpolitik multimedia mobil",
+    "it netzpolitik multimedia mobil developer",
     "panorama": "panorama vermischtes gesellschaft leute people kriminalitat kriminalitaet "
     "justiz unglueck ungluck wetter regional lokales reise",
+}
+# Outlets that cover one topic, by web address: their items need no other signal.
+_OUTLETS = {
+    "kicker.de": "sport",
+    "sportschau.de": "sport",
+    "laola1.at": "sport",
+    "heise.de": "digital",
+    "golem.de": "digital",
+    "netzpolitik.org": "digital",
+    "t3n.de": "digital",
+    "handelsblatt.com": "wirtschaft",
+    "finanzen.net": "wirtschaft",
+    "spektrum.de": "wissenschaft",
 }
 _POLITICS = frozenset({"politik", "politics", "inlandausland"})
 
@@ -228,6 +241,11 @@ def article_topics(
     if feed_url:  # a feed's address names its section in its last part too: /sport.xml
         signals.append(urlsplit(feed_url).path.rsplit("/", 1)[-1].split(".")[0])
     topics, politics = section_topics(signals)
+    for address in (url, feed_url):
+        host = (urlsplit(address).hostname or "") if address else ""
+        outlet = next((t for h, t in _OUTLETS.items() if host == h or host.endswith("." + h)), None)
+        if outlet and outlet not in topics and not topics:
+            topics.append(outlet)
     if politics and not any(t in topics for t in _SIDES):
         topics.insert(0, _side(text_scores(title, text)))
     return topics or [topic_of_text(title, text)]
