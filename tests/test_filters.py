@@ -284,3 +284,36 @@ def test_today_uses_the_readers_filter(news_day):
     assert "3 Meldungen ausgeblendet (2 Sport, 1 Wirtschaft) · /topics" in text
     dispatch(services, chat, "/only off")
     dispatch(services, chat, "/unmute Sport")
+
+
+async def test_follow_pushes_respect_mutes(tmp_path, analyser):
+    from bot.chat.telegram import TelegramSender
+    from bot.deliver import RateLimiter
+    from bot.follows import push_follows
+    from tests.botapi import FakeTelegramServer, RateLimits
+
+    config = make_config(tmp_path)
+    services = Services(open_store(config.store.url), config)
+    collect(services.store, config, analyser=analyser)
+    for chat_id in (8, 9, 10):
+        dispatch(services, Chat(chat_id), "/follow Rubio")
+    dispatch(services, Chat(8), "/mute Riad")
+    dispatch(services, Chat(10), "/only Ukraine")  # limits briefings, not pushes
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "rubio.txt").write_text(
+        "Rubio reist erneut nach Riad\n\nAußenminister Marco Rubio reist am Donnerstag erneut "
+        "nach Riad, um die Gespräche mit Russland fortzusetzen. Rubio sagte, die Verhandlungen "
+        "machten Fortschritte.",
+        encoding="utf-8",
+    )
+    collect(services.store, config, extra_paths=[news], analyser=analyser)
+    with FakeTelegramServer(rate_limits=RateLimits.disabled()) as server:
+        bot = server.make_bot()
+        async with bot:
+            sent = await push_follows(services, TelegramSender(bot), RateLimiter(30), started)
+        assert sent == 2
+        assert not server.messages_for(8)
+        assert len(server.messages_for(9)) == 1 and len(server.messages_for(10)) == 1
+    services.store.close()
