@@ -52,12 +52,14 @@ def _parser() -> argparse.ArgumentParser:
     sources = sub.add_parser("sources", help="list the sources and their health; manage feeds")
     actions = sources.add_subparsers(dest="action", metavar="ACTION")
     add = actions.add_parser("add", help="collect a feed (or a site: its feed is found)")
-    add.add_argument("urls", nargs="+", metavar="URL")
+    add.add_argument("urls", nargs="*", metavar="URL")
+    add.add_argument("--preset", metavar="NAME", help="add a shipped feed list, e.g. de")
     remove = actions.add_parser("remove", help="stop collecting a feed (its articles stay)")
     remove.add_argument("urls", nargs="+", metavar="URL")
     opml = actions.add_parser("import", help="add the feeds of an OPML file")
     opml.add_argument("file", type=Path, metavar="FILE.opml")
     actions.add_parser("export", help="print the feeds as OPML")
+    actions.add_parser("presets", help="list the shipped feed lists (add one with --preset)")
     return parser
 
 
@@ -242,8 +244,15 @@ def cmd_sources(config: Config, args) -> int:
     failed = False
     try:
         if args.action == "add":
-            for url, created in sources.add_feeds(store, args.urls):
+            if not args.urls and not args.preset:
+                print("morgenlage: sources add URL … or --preset NAME", file=sys.stderr)
+                return 2
+            added = sources.add_feeds(store, args.urls)
+            added += sources.add_preset(store, args.preset) if args.preset else []
+            for url, created in added:
                 print(f"{'neu' if created else 'schon dabei'}: {url}")
+        elif args.action == "presets":
+            print_presets()
         elif args.action == "remove":
             for url in args.urls:
                 try:
@@ -267,6 +276,17 @@ def cmd_sources(config: Config, args) -> int:
         print(f"morgenlage: {error}", file=sys.stderr)
         return 1
     return 1 if failed else 0
+
+
+def print_presets() -> None:
+    from bot.collect.presets import load_preset, preset_names
+
+    for name in preset_names():
+        preset = load_preset(name)
+        print(f"{name}: {preset.title} — {len(preset.feeds)} Feeds, Stand {preset.written}")
+        for feed in preset.feeds:
+            print(f"  {feed.country} {feed.section:12} {feed.name} <{feed.url}>")
+        print(f"  hinzufügen: morgenlage sources add --preset {name}")
 
 
 COMMANDS = {

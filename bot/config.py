@@ -47,6 +47,7 @@ class StoreConfig:
 class SourcesConfig:
     paths: tuple[str, ...] = ()  # empty: the shipped seeds/
     feeds: tuple[str, ...] = ()
+    presets: tuple[str, ...] = ()  # shipped feed lists, e.g. ("de",): bot/collect/presets.py
 
     def resolved_paths(self) -> tuple[Path, ...]:
         return tuple(Path(p).expanduser() for p in self.paths) or (shipped_seeds_dir(),)

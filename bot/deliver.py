@@ -40,10 +40,12 @@ from bot.brief.render import render, split_message
 from bot.brief.window import Window, since_window
 from bot.chat.reply import Button, Services
 from bot.config import parse_hhmm
+from bot.filters import NO_FILTER, ReaderFilter
 from bot.i18n import t
 from bot.ratelimit import RateLimiter, StoreBudget
 from bot.store import deliveries
 from bot.store.leases import new_owner
+from bot.store.reader_filters import filters_of
 from bot.store.readers import deactivate, subscribed_readers
 from bot.store.schema import Subscriber, utcnow
 
@@ -144,17 +146,20 @@ class Plan:
     editions: int = 0
 
 
-def edition_key(window: Window, language: str) -> str:
+def edition_key(window: Window, language: str, shown: ReaderFilter) -> str:
     """What selects an edition's content: the same key, the same briefing."""
-    text = f"{language}|{window.zone}|{window.start.isoformat()}|{window.end.isoformat()}"
+    what = [sorted(shown.topics_off), sorted(shown.mutes), sorted(shown.only)]
+    text = f"{language}|{window.zone}|{window.start.isoformat()}|{window.end.isoformat()}|{what}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _render_edition(services: Services, window: Window, language: str) -> dict | None:
+def _render_edition(
+    services: Services, window: Window, language: str, shown: ReaderFilter
+) -> dict | None:
     """The briefing of `window` rendered for Telegram, as stored; None when it has no news."""
     config = services.config
     with services.store.session() as session:
-        briefing = build_briefing(session, window, config.briefing, language)
+        briefing = build_briefing(session, window, config.briefing, language, filter=shown)
     if briefing.empty:
         return None
     text = render(
@@ -189,15 +194,19 @@ def plan_deliveries(services: Services, now: dt.datetime) -> Plan:
             if slot <= now <= slot + grace:
                 due[reader.id, day] = reader
         rows = deliveries.slots(session, list(due))
-        ends = deliveries.last_window_ends(session, [r.id for k, r in due.items() if k not in rows])
+        new = [reader.id for key, reader in due.items() if key not in rows]
+        ends = deliveries.last_window_ends(session, new)
+        filters = filters_of(session, new)
     plan.due = sum(1 for key in due if key not in rows or rows[key].state == "pending")
-    groups: dict[tuple[Window, str], list[tuple[int, dt.date]]] = {}
+    # One edition per distinct window, language and filter, however many readers share it.
+    groups: dict[tuple[Window, str, ReaderFilter], list[tuple[int, dt.date]]] = {}
     for key, reader in due.items():
         if key not in rows:
             window = since_window(ends.get(reader.id), now, reader.timezone, longest)
-            groups.setdefault((window, reader.language), []).append(key)
-    for (window, language), keys in groups.items():
-        edition_id = _stored_edition(services, window, language, plan)
+            group = (window, reader.language, filters.get(reader.id, NO_FILTER))
+            groups.setdefault(group, []).append(key)
+    for (window, language, shown), keys in groups.items():
+        edition_id = _stored_edition(services, window, language, shown, plan)
         if edition_id is None:  # nothing new: no message, the reader waits for news
             plan.waiting += len(keys)
             continue
@@ -222,13 +231,15 @@ def plan_deliveries(services: Services, now: dt.datetime) -> Plan:
     return plan
 
 
-def _stored_edition(services: Services, window: Window, language: str, plan: Plan) -> int | None:
-    key = edition_key(window, language)
+def _stored_edition(
+    services: Services, window: Window, language: str, shown: ReaderFilter, plan: Plan
+) -> int | None:
+    key = edition_key(window, language, shown)
     with services.store.session() as session:
         found = deliveries.edition_id(session, key)
     if found is not None:
         return found
-    values = _render_edition(services, window, language)
+    values = _render_edition(services, window, language, shown)
     if values is None:
         return None
     plan.editions += 1

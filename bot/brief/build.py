@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.analyse.entity_rules import AGENCIES
 from bot.brief.window import Window
 from bot.config import BriefingConfig
+from bot.filters import ReaderFilter
 from bot.store.articles import articles_arrived, articles_between, day_time_column
 from bot.store.schema import (
     Actor,
@@ -30,6 +31,7 @@ from bot.store.schema import (
     Story,
     StoryArticle,
 )
+from bot.store.topics import story_topics
 from bot.stories.cluster import article_items, assign_stories
 from bot.stories.novelty import NewSince, candidate_figures, what_is_new
 from bot.stories.numbers import Figure
@@ -134,6 +136,8 @@ class Briefing:
     def since_yesterday(self) -> bool:
         """A calendar day: "new" means since the day began, not since a reader's briefing."""
         return self.window.calendar_day
+    # Developments a reader's filter left out, by the story's topic ("" without one).
+    hidden: dict[str, int] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -584,10 +588,16 @@ def best_quote(
 
 
 def build_briefing(
-    session: Session, window: Window, limits: BriefingConfig, language: str
+    session: Session,
+    window: Window,
+    limits: BriefingConfig,
+    language: str,
+    filter: ReaderFilter | None = None,
 ) -> Briefing:
     """The briefing of the news in `window`. A story's articles from before the window count
-    as known: the reader saw them in an earlier briefing (or on an earlier day)."""
+    as known: the reader saw them in an earlier briefing (or on an earlier day). With a
+    reader's `filter`, what it hides is left out, the next ranked developments fill up, and
+    `hidden` counts what was left out."""
     if window.calendar_day:
         articles = articles_between(session, window.start, window.end)
     else:
@@ -599,10 +609,46 @@ def build_briefing(
     briefing.story_count = len(days)
     since, zone = window.start, window.tz
     ranked = rank_stories(session, days, window, limits)
-    developments = [
-        _development(session, d, since, zone, limits) for d in ranked[: limits.developments]
-    ]
+    if filter is None or filter.empty:
+        developments = [
+            _development(session, d, since, zone, limits) for d in ranked[: limits.developments]
+        ]
+    else:
+        developments, hidden_ids = _filtered(session, ranked, since, zone, limits, filter, briefing)
+        # Nor are the people of hidden stories the key actors for this reader.
+        story_of = {a.id: story_id for story_id, d in days.items() for a in d.today}
+        articles = [a for a in articles if story_of.get(a.id) not in hidden_ids]
     briefing.developments = _fit_budget(developments, limits.reading_words)
     briefing.figures = _figures_of_day(briefing.developments, limits.figures)
     briefing.actors = _actor_lines(session, articles, limits.actors)
     return briefing
+
+
+def _filtered(
+    session: Session,
+    ranked: list[_StoryDay],
+    since: dt.datetime,
+    zone: dt.tzinfo,
+    limits: BriefingConfig,
+    filter: ReaderFilter,
+    briefing: Briefing,
+) -> tuple[list[Development], set[int]]:
+    """The ranked developments the filter lets through, up to the configured number, and the
+    ids of the stories it hid (every story of a switched-off topic, and those passed over).
+    A topic hides a story before its summary is built; words are read in title and summary."""
+    topics = story_topics(session, {d.story.id: d.today for d in ranked})
+    hidden = {d.story.id for d in ranked if filter.hides_topic(topics[d.story.id])}
+    shown: list[Development] = []
+    for day in ranked:
+        if len(shown) == limits.developments:
+            break
+        topic = topics[day.story.id]
+        if day.story.id not in hidden:
+            development = _development(session, day, since, zone, limits)
+            texts = [development.title, *(line.text for line in development.summary)]
+            if not filter.hides(topic, texts):
+                shown.append(development)
+                continue
+            hidden.add(day.story.id)
+        briefing.hidden[topic or ""] = briefing.hidden.get(topic or "", 0) + 1
+    return shown, hidden

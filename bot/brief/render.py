@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from bot.i18n import long_date, short_datetime, since_label, t
+from bot.i18n import hidden_note, long_date, short_datetime, since_label, t
 from bot.paths import shipped_templates_dir
 
 FORMATS = {"telegram": "telegram.html", "text": "txt"}
@@ -34,6 +34,7 @@ def environment(user_dir: str = "") -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.globals["t"] = t
+    env.globals["hidden_note"] = hidden_note
     env.filters["long_date"] = long_date
     env.filters["short_datetime"] = short_datetime
     env.filters["since"] = lambda window, lang: since_label(

@@ -16,10 +16,12 @@ from bot.brief.build import Briefing, build_briefing, source_of
 from bot.brief.dossier import build_dossier
 from bot.brief.window import Window, day_window, since_window
 from bot.chat.reply import Button, Chat, Reply, Services, message
+from bot.filters import ReaderFilter
 from bot.i18n import t
 from bot.store.actors import find_actor, top_actors
 from bot.store.articles import articles_between, day_time_column
 from bot.store.deliveries import last_window_end
+from bot.store.reader_filters import filter_of_chat
 from bot.store.readers import reader
 from bot.store.schema import Article, Sentence
 from bot.store.sources import health as source_health
@@ -97,18 +99,21 @@ _BRIEFINGS: collections.OrderedDict[tuple, Briefing] = collections.OrderedDict()
 BRIEFING_CACHE = 256  # windows × languages; least recently used goes first
 
 
-def cached_briefing(services: Services, window: Window, language: str) -> Briefing:
-    """The briefing of `window`, rebuilt only when analysed articles changed: many readers
-    asking in the same minute after the same scheduled briefing share one build."""
+def cached_briefing(
+    services: Services, window: Window, language: str, filter: ReaderFilter | None = None
+) -> Briefing:
+    """The briefing of `window` without what the reader's `filter` hides, rebuilt only when
+    analysed articles changed: many readers with one filter asking in the same minute after
+    the same scheduled briefing share one build."""
     config = services.config
     with services.store.session() as session:
         version = session.execute(
             select(func.count(Article.id), func.max(Article.analysed_at))
         ).one()
-        key = (str(services.store.engine.url), window, language, tuple(version))
+        key = (str(services.store.engine.url), window, language, filter, tuple(version))
         briefing = _BRIEFINGS.get(key)
         if briefing is None:
-            briefing = build_briefing(session, window, config.briefing, language)
+            briefing = build_briefing(session, window, config.briefing, language, filter=filter)
             _BRIEFINGS[key] = briefing
             while len(_BRIEFINGS) > BRIEFING_CACHE:
                 _BRIEFINGS.popitem(last=False)
@@ -141,7 +146,9 @@ def local_day(services: Services, chat: Chat, days_back: int = 0) -> Window:
 
 
 def briefing_reply(services: Services, chat: Chat, window: Window) -> Reply:
-    briefing = cached_briefing(services, window, chat.language)
+    with services.store.session() as session:
+        found = filter_of_chat(session, chat.chat_id)
+    briefing = cached_briefing(services, window, chat.language, found)
     buttons = [
         [Button(t(chat.language, "briefing.more", name=line.name)[:60], f"/actor #{line.actor_id}")]
         for line in briefing.actors[:3]

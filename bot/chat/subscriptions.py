@@ -5,7 +5,9 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import object_session
 
+from bot.chat.filter_view import filter_settings_lines
 from bot.chat.handlers import command, help_, one_actor
 from bot.chat.reply import Button, Chat, Reply, Services, message
 from bot.config import parse_hhmm
@@ -69,6 +71,7 @@ def _settings_reply(row: Subscriber, lang: str, note: str = "") -> Reply:
         f"{t(lang, 'settings.zone')}: {row.timezone}",
         f"{t(lang, 'settings.language')}: {row.language}",
         f"{t(lang, 'settings.subscribed')}: {yes_no}",
+        *filter_settings_lines(object_session(row), row.id, lang),
     ]
     buttons = [
         [Button(time, f"/subscribe {time}") for time in TIMES],

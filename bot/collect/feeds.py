@@ -165,8 +165,15 @@ def _entry(raw: feedparser.FeedParserDict, base: str, outlet: str | None) -> Fee
         published_at=published,
         author=html_to_text(author) or None,
         outlet=outlet,
+        categories=_categories(raw),
     )
     return FeedEntry(key, digest, article, teaser)
+
+
+def _categories(raw: feedparser.FeedParserDict) -> tuple[str, ...]:
+    """The item's <category> / <dc:subject> terms, at most a few, each short."""
+    terms = (html_to_text(tag.get("term") or "") for tag in raw.get("tags") or [])
+    return tuple(dict.fromkeys(term[:80] for term in terms if term))[:8]
 
 
 def _link(raw: feedparser.FeedParserDict, base: str) -> str | None:

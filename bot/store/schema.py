@@ -352,3 +352,26 @@ class FollowNotice(Base):
     story_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ArticleTopic(Base):
+    """A topic of an article (bot/collect/topics.py TOPICS): one or more per article."""
+
+    __tablename__ = "article_topics"
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class ReaderFilterEntry(Base):
+    """One of a reader's filters: a topic switched off ("topic"), a muted word or topic
+    ("mute"), or a word the briefing is limited to ("only")."""
+
+    __tablename__ = "reader_filters"
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    value: Mapped[str] = mapped_column(String(100), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
