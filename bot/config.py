@@ -142,6 +142,9 @@ class DeliveryConfig:
     # A delivery whose sender has not reported for this long was left by a dead process and is
     # taken over (parts already sent are not sent again).
     lease_seconds: int = 120
+    # Readers one process sends to at once (each holds its delivery's lease while it waits for
+    # the shared rate): beside other senders, fewer means the work is spread more evenly.
+    concurrent_readers: int = 64
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """Delivery: each subscriber's briefing, once per slot, within Telegram's limits — from one
 process or from several sharing the store.
 
-What a briefing covers: the news since the reader's previous briefing (the first: the last 24
-hours), cut in the reader's time zone (bot/brief/window.py). Readers with the same window and
-language share one edition, rendered once and stored; a window with nothing in it sends nothing
-(the reader waits, within the grace period, for news).
+What a briefing covers: the news that arrived from the reader's previous slot up to this one
+(the first: the 24 hours before it), cut in the reader's time zone (bot/brief/window.py) — so
+every process, and a late run after a restart, gives a reader the same window, and readers of
+the same slot share it. Readers with the same window, language and filter share one edition,
+rendered once and stored. A window with nothing in it sends nothing; the next one reaches back
+to the last briefing that was sent.
 
 Exactly once: a delivery row (reader, day) names its edition and is sent only under its lease
 (bot/store/deliveries.py): any number of `deliver_due` runs — the bot's minute tick, a cron
@@ -189,10 +191,11 @@ def plan_deliveries(services: Services, now: dt.datetime) -> Plan:
     plan = Plan()
     with services.store.session() as session:
         due: dict[tuple[int, dt.date], Subscriber] = {}
+        slots_at: dict[tuple[int, dt.date], dt.datetime] = {}
         for reader in subscribed_readers(session):
             day, slot = local_slot(reader, now)
             if slot <= now <= slot + grace:
-                due[reader.id, day] = reader
+                due[reader.id, day], slots_at[reader.id, day] = reader, slot
         rows = deliveries.slots(session, list(due))
         new = [reader.id for key, reader in due.items() if key not in rows]
         ends = deliveries.last_window_ends(session, new)
@@ -202,7 +205,7 @@ def plan_deliveries(services: Services, now: dt.datetime) -> Plan:
     groups: dict[tuple[Window, str, ReaderFilter], list[tuple[int, dt.date]]] = {}
     for key, reader in due.items():
         if key not in rows:
-            window = since_window(ends.get(reader.id), now, reader.timezone, longest)
+            window = since_window(ends.get(reader.id), slots_at[key], reader.timezone, longest)
             group = (window, reader.language, filters.get(reader.id, NO_FILTER))
             groups.setdefault(group, []).append(key)
     for (window, language, shown), keys in groups.items():
@@ -427,7 +430,7 @@ async def deliver_due(
     sender: Sender,
     now: dt.datetime | None = None,
     limiter: RateLimiter | None = None,
-    concurrency: int = 64,
+    concurrency: int | None = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> FanoutReport:
     """Send every briefing that is due now, once. The scheduler runs this every minute;
@@ -447,6 +450,7 @@ async def deliver_due(
         editions=_Editions(services),
     )
     jobs = iter(plan.jobs)
+    concurrency = concurrency or config.concurrent_readers
     senders = [_sender(run, jobs) for _ in range(min(concurrency, len(plan.jobs)))]
     outcomes = await asyncio.gather(*senders, return_exceptions=True)
     if plan.jobs or plan.waiting:

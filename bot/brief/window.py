@@ -57,9 +57,9 @@ def day_window(day: dt.date, zone: str) -> Window:
 def since_window(
     last_end: dt.datetime | None, now: dt.datetime, zone: str, longest: dt.timedelta
 ) -> Window:
-    """The news since the reader's previous briefing ended (naive UTC), up to `now` (aware), at
-    most `longest` back; the last 24 hours for a reader's first. Readers whose previous
-    briefings ended together and who are served at the same `now` share one window."""
+    """The news since the reader's previous briefing ended (naive UTC), up to `now` (aware; a
+    scheduled briefing: its slot), at most `longest` back; the 24 hours before `now` for a
+    reader's first."""
     end = naive_utc(now)
     start = last_end or end - FIRST_WINDOW
     start = min(max(start, end - longest), end)

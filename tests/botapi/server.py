@@ -369,6 +369,9 @@ class FakeTelegramServer:
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._faults: list[_Fault] = []
         self._poll_generation = 0
+        self._held_method: str | None = None  # see hold()
+        self._release = threading.Event()
+        self._in_flight = 0
 
         # records (guarded by _lock)
         self._requests: list[RecordedRequest] = []
@@ -821,6 +824,31 @@ class FakeTelegramServer:
                 _Fault(method.lower(), chat_id, times, seconds, error=None, raw_body=None)
             )
 
+    def hold(self, method: str = "sendMessage") -> None:
+        """From now on, calls of ``method`` wait at the door, unanswered and unrecorded, until
+        :meth:`drop_held` turns them away — requests that never reached Telegram. With
+        :meth:`wait_quiet`, a test can kill a client at a moment when nothing it sent is half
+        way: everything before was answered, everything after was never accepted."""
+        with self._lock:
+            self._release.clear()
+            self._held_method = method.lower()
+
+    def drop_held(self) -> None:
+        """Answer the held calls with 502 (not recorded) and stop holding."""
+        with self._lock:
+            self._held_method = None
+            self._release.set()
+
+    def wait_quiet(self, timeout: float = 10.0) -> None:
+        """Wait until no call is being processed (held ones do not count)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self._in_flight == 0:
+                    return
+            time.sleep(0.01)
+        raise TimeoutError("calls still being processed")
+
     def clear_faults(self) -> None:
         with self._lock:
             self._faults.clear()
@@ -1091,6 +1119,7 @@ class FakeTelegramServer:
         method = request.match_info["method"]
         params: dict[str, Any] = {}
         raw_answer: tuple[int, str] | None = None
+        counted = False
         try:
             params = await self._read_params(request)
             if token != self.token:
@@ -1100,6 +1129,13 @@ class FakeTelegramServer:
             handler = self._handlers.get(method.lower())
             if handler is None:
                 raise ApiError(404, "Not Found")
+            if self._held_method == method.lower():
+                while not self._release.is_set():
+                    await asyncio.sleep(0.01)
+                return web.json_response(ApiError(502, "Bad Gateway").body(), status=502)
+            with self._lock:
+                self._in_flight += 1
+                counted = True
             chat = params.get("chat_id")
             delay, failure = self._take_faults(method, int(chat) if _is_numeric(chat) else None)
             if delay:
@@ -1124,6 +1160,9 @@ class FakeTelegramServer:
             _log.exception("fake Bot API failed on %s", method)
             body, status = ApiError(500, "Internal Server Error").body(), 500
         self._record_request(request, token, method, params, status, body, started)
+        if counted:
+            with self._lock:
+                self._in_flight -= 1
         if raw_answer is not None:
             return web.Response(status=raw_answer[0], text=raw_answer[1], content_type="text/html")
         return web.Response(
