@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
+from bot.inputs import BadInput, parse_clock
 from bot.paths import shipped_seeds_dir
 
 CONFIG_ENV = "MORGENLAGE_CONFIG"
@@ -206,10 +207,16 @@ def _validate(config: Config) -> None:
         raise ConfigError(f"briefing.figures: expected 0 to 20, got {b.figures}")
     if not 50 <= b.reading_words <= 10_000:
         raise ConfigError(f"briefing.reading_words: expected 50 to 10000, got {b.reading_words}")
-    if config.analysis.batch_size < 1:
-        raise ConfigError("analysis.batch_size: expected at least 1")
-    if config.analysis.max_chars < 1000:
-        raise ConfigError("analysis.max_chars: expected at least 1000")
+    if not 1 <= config.analysis.batch_size <= 10_000:
+        raise ConfigError("analysis.batch_size: expected 1 to 10000")
+    if not 1000 <= config.analysis.max_chars <= 10_000_000:
+        raise ConfigError("analysis.max_chars: expected 1000 to 10000000")
+    port = config.telegram.webhook_port
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"telegram.webhook_port: expected 1 to 65535, got {port}")
+    for admin in config.telegram.admins:
+        if not 1 <= admin < 2**63:
+            raise ConfigError(f"telegram.admins: not a Telegram user id: {admin}")
     for key in ("base_url", "webhook_url"):
         url = getattr(config.telegram, key)
         if url and not url.startswith(("http://", "https://")):
@@ -219,18 +226,17 @@ def _validate(config: Config) -> None:
         raise ConfigError(f"delivery.default_time: expected HH:MM, got {d.default_time!r}")
     if not 0 <= d.grace_minutes <= 24 * 60:
         raise ConfigError("delivery.grace_minutes: expected 0 to 1440")
-    if d.collect_minutes < 1:
-        raise ConfigError("delivery.collect_minutes: expected at least 1")
+    if not 1 <= d.collect_minutes <= 7 * 24 * 60:
+        raise ConfigError("delivery.collect_minutes: expected 1 to 10080 (a week)")
     if not 0.1 <= d.messages_per_second <= 30:
         raise ConfigError("delivery.messages_per_second: expected 0.1 to 30 (Telegram's limit)")
 
 
 def parse_hhmm(value: str) -> dt.time | None:
-    """ "07:30" → time(7, 30); anything else → None."""
+    """ "07:30" → time(7, 30); anything else (also "99999999999999999999:00") → None."""
     try:
-        hours, minutes = value.strip().split(":")
-        return dt.time(int(hours), int(minutes))
-    except ValueError:
+        return parse_clock(value)
+    except BadInput:
         return None
 
 
