@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import ipaddress
 import os
+import re
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
-from bot.inputs import BadInput, parse_clock
+from bot.inputs import MAX_URL, BadInput, parse_clock
 from bot.paths import shipped_seeds_dir
 
 CONFIG_ENV = "MORGENLAGE_CONFIG"
@@ -64,7 +65,8 @@ class CollectConfig:
     retries: int = 2  # further tries after a timeout, 5xx or 429
     backoff: float = 1.0  # seconds before the first retry; doubles each time
     user_agent: str = ""  # empty: "Morgenlage/<version> (news briefing bot; …)"
-    allow_private_addresses: tuple[str, ...] = ()  # e.g. ["127.0.0.1", "10.0.0.0/8"]
+    # e.g. ["10.0.0.0/8", "127.0.0.1:8080", "[::1]:8080"]: a port limits the entry to that port
+    allow_private_addresses: tuple[str, ...] = ()
     fetch_full_text: bool = True  # fetch the article page when a feed item is only a teaser
 
 
@@ -87,11 +89,33 @@ def _validate_collect(config: Config) -> None:
         raise ConfigError(f"collect.backoff: expected 0 to 60 seconds, got {c.backoff:g}")
     for value in c.allow_private_addresses:
         try:
-            ipaddress.ip_network(value, strict=False)
+            allowed_network(value)
         except ValueError:
             raise ConfigError(
-                f"collect.allow_private_addresses: not an address or network: {value!r}"
+                "collect.allow_private_addresses: not an address or network (with an optional "
+                f"port: 127.0.0.1:8080, [::1]:8080, 10.0.0.0/8): {value!r}"
             ) from None
+    for url in config.sources.feeds:
+        if len(url) > MAX_URL:
+            raise ConfigError(f"sources.feeds: a URL longer than {MAX_URL} characters")
+
+
+_BRACKETED = re.compile(r"\[(?P<network>[^\]]+)\](?::(?P<port>\d{1,5}))?")
+
+
+def allowed_network(
+    value: str,
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, int | None]:
+    """An `allow_private_addresses` entry: a network and the one port allowed (None: any).
+    "127.0.0.1", "10.0.0.0/8:443", "[::1]:8080", "fc00::/7". Raises ValueError."""
+    text, port = value.strip(), None
+    if match := _BRACKETED.fullmatch(text):
+        text, port = match["network"], match["port"]
+    elif text.count(":") == 1:  # IPv4 with a port (an IPv6 address has several colons)
+        text, port = text.split(":")
+    if port is not None and not (str(port).isdigit() and 1 <= int(port) <= 65535):
+        raise ValueError(f"not a port: {port}")
+    return ipaddress.ip_network(text, strict=False), int(port) if port is not None else None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from bot.i18n import t
 FIRST_DAY = dt.date(1990, 1, 1)
 LAST_DAY = dt.date(2100, 12, 31)
 MAX_ID = 2**31 - 1  # an INTEGER key on PostgreSQL (SQLite's are wider)
+MAX_URL = 2000  # characters: Source.location and Article.url are VARCHAR(2000)
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})")
 _ID = re.compile(r"#?(\d{1,12})")

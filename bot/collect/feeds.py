@@ -20,7 +20,8 @@ import lxml.etree
 import lxml.html
 
 from bot.collect.text import html_to_text, one_line, parse_date
-from bot.collect.types import MAX_URL, RawArticle, Skipped
+from bot.collect.types import RawArticle, Skipped
+from bot.inputs import MAX_URL
 
 MAX_ENTRIES = 200  # the newest items of a huge feed are enough; bounds the page fetches
 MIN_TEXT_CHARS = 80  # the same floor as for local files

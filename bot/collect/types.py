@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-MAX_URL = 2000  # characters: Source.location and Article.url are VARCHAR(2000)
-
 
 @dataclass(frozen=True)
 class RawArticle:
