@@ -85,6 +85,8 @@ _ATOM = re.compile(
     r"<[^<>]*>|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});|.", re.S
 )
 _BLANK = frozenset(" \t\n")
+# What Telegram strips from a message's ends: a part of only these would be an empty message.
+_INVISIBLE = _BLANK | frozenset("\r\u200b\u200c\u200d\u2060\ufeff")
 
 
 def split_message(html: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
@@ -104,8 +106,11 @@ def split_message(html: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
             return parts
         cut = _cut(atoms, start, open_tags, limit)
         if cut is None:  # no visible text fits beside the open tags: the rest as plain text
-            rest = html_lib.escape(html_lib.unescape(_TAG.sub("", "".join(atoms[start:]))))
-            return parts + split_message(rest, limit) if rest.strip() else parts
+            tagged = "".join(atoms[start:])
+            rest = html_lib.escape(html_lib.unescape(_TAG.sub("", tagged)), quote=False)
+            if rest == tagged or all(ch in _INVISIBLE for ch in rest):
+                return parts  # nothing visible left (or a limit below one entity's length)
+            return parts + split_message(rest, limit)
         end, after = cut
         body = "".join(atoms[start:end]).rstrip()
         closing = "".join(f"</{name}>" for name, _tag in reversed(after))
@@ -130,7 +135,7 @@ def _cut(
             break
         match = _TAG.fullmatch(atom) if atom[0] == "<" and len(atom) > 1 else None
         if match is None:
-            visible = visible or atom not in _BLANK
+            visible = visible or atom not in _INVISIBLE
         elif match.group(1):  # a closing tag closes the innermost open one of its name
             name = match.group(2).lower()
             for position in range(len(tags) - 1, -1, -1):
