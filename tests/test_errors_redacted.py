@@ -79,8 +79,7 @@ def test_unreachable_bot_api_is_one_line(tmp_path):
     result = morgenlage(tmp_path, f"http://127.0.0.1:{port}/bot", "deliver")
     assert result.returncode == 1
     assert result.stderr == (
-        f"morgenlage: cannot reach the Bot API at http://127.0.0.1:{port}/bot: "
-        "connection refused\n"
+        f"morgenlage: cannot reach the Bot API at http://127.0.0.1:{port}/bot: connection refused\n"
     )
 
 

@@ -124,4 +124,3 @@ def _repeats(left: Any, right: Any) -> bool:
 def _check_size(size: int) -> None:
     if size > MAX_OUTPUT:
         raise TemplateBudget(f"value too large: {size} items")
-
