@@ -37,6 +37,7 @@ def poison(folder):
     (folder / "f_deep_front_matter.md").write_text(
         "---\nx: " + "[" * 50_000 + "\n---\n" + BODY, encoding="utf-8"
     )
+    (folder / "g_empty.json").write_text("[]", encoding="utf-8")
     (folder / "z_good.json").write_text(
         json.dumps({"title": "Z", "text": BODY, "date": "2026-12-02"}), encoding="utf-8"
     )
@@ -69,6 +70,7 @@ def test_a_folder_of_poisoned_files_beside_good_ones(tmp_path, surprise):
     skipped = {name.rsplit("/", 1)[-1]: item.reason for name, item in items.items()
                if isinstance(item, Skipped)}  # fmt: skip
     assert skipped["d_deep.json"] == "invalid JSON (nested too deeply)"
+    assert skipped["g_empty.json"] == "JSON without articles (an empty list)"
     assert skipped["e_surprise.md"].startswith("unreadable: KeyError")
     assert all("\n" not in reason for reason in skipped.values())
 

@@ -129,6 +129,8 @@ def _from_json(raw: str, url: str, where: str) -> list[RawArticle | Skipped]:
     except RecursionError:
         return [Skipped(where, "invalid JSON (nested too deeply)")]
     records = data if isinstance(data, list) else [data]
+    if not records:
+        return [Skipped(where, "JSON without articles (an empty list)")]
     items: list[RawArticle | Skipped] = []
     for index, record in enumerate(records):
         item_url = url if len(records) == 1 else f"{url}#{index}"
