@@ -30,11 +30,13 @@ FUZZ = settings(
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(
-        st.sampled_from(["text", "body", "title", "date", "url", "source", "author", "x"]),
-        children,
-        max_size=5,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["text", "body", "title", "date", "url", "source", "author", "x"]),
+            children,
+            max_size=5,
+        )
     ),
     max_leaves=15,
 )
