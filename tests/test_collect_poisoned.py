@@ -133,3 +133,27 @@ def test_one_stray_byte_keeps_the_umlauts(tmp_path):
     assert item.title == "Änderungen" and "Größere Änderungen für Bürger" in item.text
     # A Latin-1 file is still recognised as Latin-1, not read as broken UTF-8.
     assert decode(text.encode("latin-1")) == text
+
+
+def test_one_odd_feed_item_is_skipped_alone(monkeypatch):
+    """Any exception while reading one feed item costs that item, not the feed."""
+    from bot.collect import feeds
+
+    html_to_text = feeds.html_to_text
+
+    def failing(fragment):
+        if "BOOM" in fragment:
+            raise RecursionError("a surprise in one item")
+        return html_to_text(fragment)
+
+    monkeypatch.setattr(feeds, "html_to_text", failing)
+    items = "".join(
+        f"<item><title>{title}</title><link>https://example.org/{n}</link>"
+        f"<description>{BODY}</description></item>"
+        for n, title in enumerate(["Gut", "BOOM", "Auch gut"])
+    )
+    feed = f'<rss version="2.0"><channel><title>F</title>{items}</channel></rss>'.encode()
+    good, odd, also_good = parse_feed(feed, "https://example.org/feed").entries
+    assert isinstance(good.article, RawArticle) and isinstance(also_good.article, RawArticle)
+    assert odd.article.reason == "unreadable item: RecursionError: a surprise in one item"
+    assert odd.article.where == "https://example.org/feed#item-2"
