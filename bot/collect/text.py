@@ -11,6 +11,7 @@ import charset_normalizer
 import lxml.etree
 import lxml.html
 from dateutil import parser as date_parser
+from dateutil import tz as date_tz
 
 # Control characters except tab and newline; zero-width and bidi marks that break matching.
 _JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
@@ -155,11 +156,19 @@ def _parse_date_text(text: str) -> dt.datetime | None:
         except (ValueError, OverflowError):
             return None
     try:
-        moments = [date_parser.parse(text, dayfirst=True, default=d) for d in _FILLERS]
+        moments = [
+            date_parser.parse(text, dayfirst=True, default=d, tzinfos=_zone) for d in _FILLERS
+        ]
     except (ValueError, OverflowError):
         return None
     # Two different fillers give two different dates when a part of the date was missing.
     return moments[0] if moments[0].date() == moments[1].date() else None
+
+
+def _zone(name: str | None, offset: int | None) -> dt.tzinfo | None:
+    """A numeric offset as a zone; an unknown zone name ("T", "CET") is none — read as UTC
+    without dateutil's warning."""
+    return date_tz.tzoffset(name, offset) if offset is not None else None
 
 
 def title_from_text(text: str, limit: int = 200) -> str:
