@@ -112,7 +112,7 @@ def split_message(html: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
                 return parts  # nothing visible left (or a limit below one entity's length)
             return parts + split_message(rest, limit)
         end, after = cut
-        body = "".join(atoms[start:end]).rstrip()
+        body = "".join(atoms[start:end]).rstrip(" \t\n")
         closing = "".join(f"</{name}>" for name, _tag in reversed(after))
         parts.append("".join(tag for _name, tag in open_tags) + body + closing)
         start, open_tags = end, after
