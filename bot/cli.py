@@ -39,17 +39,28 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("chat", help="the local console: type the bot's commands")
     sub.add_parser("deliver", help="send the briefings that are due now, once")
-    sub.add_parser("run", help="collect, then run the bot (the console without a token)")
+    run = sub.add_parser("run", help="collect, then run the bot (the console without a token)")
+    run.add_argument(
+        "--jobs",
+        type=_jobs,
+        default="collect,deliver",
+        help="the scheduled jobs this process runs: collect,deliver (default), one of them, or "
+        "none (a bot front end beside a worker)",
+    )
+    worker = sub.add_parser("worker", help="run the scheduled jobs only, without Telegram updates")
+    worker.add_argument("--jobs", type=_jobs, default="collect,deliver", help="as for run")
 
     sources = sub.add_parser("sources", help="list the sources and their health; manage feeds")
     actions = sources.add_subparsers(dest="action", metavar="ACTION")
     add = actions.add_parser("add", help="collect a feed (or a site: its feed is found)")
-    add.add_argument("urls", nargs="+", metavar="URL")
+    add.add_argument("urls", nargs="*", metavar="URL")
+    add.add_argument("--preset", metavar="NAME", help="add a shipped feed list, e.g. de")
     remove = actions.add_parser("remove", help="stop collecting a feed (its articles stay)")
     remove.add_argument("urls", nargs="+", metavar="URL")
     opml = actions.add_parser("import", help="add the feeds of an OPML file")
     opml.add_argument("file", type=Path, metavar="FILE.opml")
     actions.add_parser("export", help="print the feeds as OPML")
+    actions.add_parser("presets", help="list the shipped feed lists (add one with --preset)")
     return parser
 
 
@@ -58,6 +69,16 @@ def _date(value: str) -> dt.date:
         return parse_day(value)
     except BadInput as error:
         raise argparse.ArgumentTypeError(error.message("en")) from None
+
+
+def _jobs(value: str) -> tuple[str, ...]:
+    from bot.schedule import JOBS
+
+    names = tuple(n.strip() for n in value.split(",") if n.strip() and n.strip() != "none")
+    unknown = [n for n in names if n not in JOBS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown job {unknown[0]!r} (jobs: {', '.join(JOBS)})")
+    return names
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,6 +122,7 @@ def cmd_collect(config: Config, args) -> int:
 
 
 def cmd_brief(config: Config, args) -> int:
+    from bot.brief.window import day_window
     from bot.chat.handlers import briefing_reply
     from bot.chat.reply import Chat
     from bot.store.articles import latest_day
@@ -110,7 +132,8 @@ def cmd_brief(config: Config, args) -> int:
     if day is None:
         with services.store.session() as session:
             day = latest_day(session, config.zone) or services.today()
-    reply = briefing_reply(services, Chat(chat_id=0, language=config.briefing.language), day)
+    chat = Chat(chat_id=0, language=config.briefing.language)
+    reply = briefing_reply(services, chat, day_window(day, config.briefing.timezone))
     print(reply.render(args.format, config.briefing.language, config.briefing.templates))
     return 0
 
@@ -182,14 +205,15 @@ def cmd_deliver(config: Config, args) -> int:
 
 def cmd_run(config: Config, args) -> int:
     from bot.chat.console import run_console
-    from bot.jobs import collect
 
     services = _services(config)
-    print(collect(services.store, config).summary(), file=sys.stderr)
+    collecting = "collect" in args.jobs or not config.telegram.token
+    if collecting:  # the same pipeline the scheduled collections use: loaded once
+        print(services.collect().summary(), file=sys.stderr)
     if config.telegram.token:
         from bot.chat.telegram import run_bot
 
-        return run_bot(services)
+        return run_bot(services, args.jobs, collected=collecting)
     print("Kein Telegram-Token gesetzt: lokale Konsole.", file=sys.stderr)
     from bot.chat.console import CONSOLE_CHAT_ID, show
     from bot.chat.handlers import dispatch
@@ -199,6 +223,19 @@ def cmd_run(config: Config, args) -> int:
     for reply in dispatch(services, chat, "/today"):
         show(reply, chat, services, sys.stdout)
     return run_console(services)
+
+
+def cmd_worker(config: Config, args) -> int:
+    from bot.chat.telegram import run_worker
+
+    if not config.telegram.token:
+        print("morgenlage: no Telegram token (MORGENLAGE_TELEGRAM_TOKEN)", file=sys.stderr)
+        return 2
+    services = _services(config)
+    collecting = "collect" in args.jobs
+    if collecting:
+        print(services.collect().summary(), file=sys.stderr)
+    return run_worker(services, args.jobs, collected=collecting)
 
 
 def cmd_sources(config: Config, args) -> int:
@@ -212,8 +249,15 @@ def cmd_sources(config: Config, args) -> int:
     failed = False
     try:
         if args.action == "add":
-            for url, created in sources.add_feeds(store, args.urls):
+            if not args.urls and not args.preset:
+                print("morgenlage: sources add URL … or --preset NAME", file=sys.stderr)
+                return 2
+            added = sources.add_feeds(store, args.urls)
+            added += sources.add_preset(store, args.preset) if args.preset else []
+            for url, created in added:
                 print(f"{'neu' if created else 'schon dabei'}: {url}")
+        elif args.action == "presets":
+            print_presets()
         elif args.action == "remove":
             for url in args.urls:
                 try:
@@ -239,6 +283,17 @@ def cmd_sources(config: Config, args) -> int:
     return 1 if failed else 0
 
 
+def print_presets() -> None:
+    from bot.collect.presets import load_preset, preset_names
+
+    for name in preset_names():
+        preset = load_preset(name)
+        print(f"{name}: {preset.title} — {len(preset.feeds)} Feeds, Stand {preset.written}")
+        for feed in preset.feeds:
+            print(f"  {feed.country} {feed.section:12} {feed.name} <{feed.url}>")
+        print(f"  hinzufügen: morgenlage sources add --preset {name}")
+
+
 COMMANDS = {
     "collect": cmd_collect,
     "brief": cmd_brief,
@@ -247,5 +302,6 @@ COMMANDS = {
     "chat": cmd_chat,
     "deliver": cmd_deliver,
     "run": cmd_run,
+    "worker": cmd_worker,
     "sources": cmd_sources,
 }

@@ -49,6 +49,7 @@ class StoreConfig:
 class SourcesConfig:
     paths: tuple[str, ...] = ()  # empty: the shipped seeds/
     feeds: tuple[str, ...] = ()
+    presets: tuple[str, ...] = ()  # shipped feed lists, e.g. ("de",): bot/collect/presets.py
 
     def resolved_paths(self) -> tuple[Path, ...]:
         return tuple(Path(p).expanduser() for p in self.paths) or (shipped_seeds_dir(),)
@@ -159,8 +160,13 @@ class DeliveryConfig:
     default_time: str = "07:00"  # HH:MM, the reader's local time
     grace_minutes: int = 360  # a missed slot is still delivered this long after
     collect_minutes: int = 30  # collection interval of the running bot
-    messages_per_second: float = 28.0  # overall; Telegram allows about 30
+    messages_per_second: float = 28.0  # overall, across every process; Telegram allows ~30
     follow_pushes: bool = True
+    # A briefing covers the news since the reader's previous one, but never more than this.
+    longest_window_hours: int = 72
+    # A delivery whose sender has not reported for this long was left by a dead process and is
+    # taken over (parts already sent are not sent again).
+    lease_seconds: int = 120
 
 
 @dataclass(frozen=True)

@@ -1,41 +1,56 @@
-"""Delivery: each subscriber's briefing, once per local day, within Telegram's limits.
+"""Delivery: each subscriber's briefing, once per slot, within Telegram's limits — from one
+process or from several sharing the store.
 
-Exactly once: a delivery row (reader, day) is claimed before sending and records how many parts
-of the briefing went out; a restart resumes after the last recorded part and never starts a
-finished delivery again. The one window left is a crash between Telegram accepting a part and
-the row being updated — at most one part of one briefing, and only on a crash.
+What a briefing covers: the news since the reader's previous briefing (the first: the last 24
+hours), cut in the reader's time zone (bot/brief/window.py). Readers with the same window and
+language share one edition, rendered once and stored; a window with nothing in it sends nothing
+(the reader waits, within the grace period, for news).
 
-Failures: 429 → wait `retry_after`, send again; 403 (blocked) → reader marked inactive;
-400 "can't parse entities" → the part goes out as plain text; network errors → retried with
-backoff, then left pending for the next run (within the grace period).
+Exactly once: a delivery row (reader, day) names its edition and is sent only under its lease
+(bot/store/deliveries.py): any number of `deliver_due` runs — the bot's minute tick, a cron
+`morgenlage deliver`, other replicas — work through the same due readers, each row goes to one
+of them, and every part Telegram accepted is recorded before the next is sent. A lease left by a
+dead process is taken over after `delivery.lease_seconds`, from the first part not recorded.
+The one gap no client can close: a process that dies between Telegram accepting a part and the
+store recording it leaves that part to be sent again.
+
+A fatal failure (the process is stopping, the token is refused) stops the whole fan-out: every
+sender finishes the message it is sending, records it, hands its delivery back and stops.
+
+Failures of one message: 429 → wait `retry_after`, send again; 403 (blocked) → reader marked
+inactive; 400 "can't parse entities" → the part goes out as plain text; network errors →
+retried with backoff, then handed back for the next run (within the grace period).
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import html
 import logging
 import re
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-
 from bot.brief.build import build_briefing
 from bot.brief.render import render, split_message
+from bot.brief.window import Window, since_window
 from bot.chat.reply import Button, Services
 from bot.config import parse_hhmm
+from bot.filters import NO_FILTER, ReaderFilter
 from bot.i18n import t
-from bot.store.readers import claim_delivery, subscribed_readers
-from bot.store.schema import Briefing, Delivery, Subscriber, utcnow
+from bot.ratelimit import RateLimiter, StoreBudget
+from bot.store import deliveries
+from bot.store.leases import new_owner
+from bot.store.reader_filters import filters_of
+from bot.store.readers import deactivate, subscribed_readers
+from bot.store.schema import Subscriber, utcnow
 
 log = logging.getLogger(__name__)
 
-FINAL_STATES = ("sent", "blocked", "failed")
 TRANSIENT_TRIES = 4
 RETRY_AFTER_TRIES = 10
 
@@ -66,37 +81,20 @@ class Rejected(SendError):
     """A permanent refusal that is not about the reader (e.g. a bad request)."""
 
 
+class Unauthorized(SendError):
+    """The token was refused: nothing can be sent by anyone, so the fan-out stops."""
+
+
 class Sender(Protocol):
     async def send(
         self, chat_id: int, text: str, html: bool, buttons: list[list[Button]]
     ) -> None: ...
 
 
-class RateLimiter:
-    """Telegram's limits: overall messages per second, one per second per chat, twenty per
-    minute per group. Shared by everything that sends."""
-
-    def __init__(self, per_second: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.interval = 1.0 / per_second
-        self.clock = clock
-        self._next_global = 0.0
-        self._next_chat: dict[int, float] = {}
-
-    async def wait(self, chat_id: int) -> None:
-        chat_gap = 3.0 if chat_id < 0 else 1.0  # groups: 20 per minute
-        now = self.clock()
-        chat_at = max(now, self._next_chat.get(chat_id, 0.0))
-        self._next_chat[chat_id] = chat_at + chat_gap  # reserved before sleeping
-        if chat_at > now:
-            await asyncio.sleep(chat_at - now)
-        # The overall slot is taken only once this chat may send, so one slow chat
-        # never holds the others back.
-        now = self.clock()
-        at = max(now, self._next_global)
-        self._next_global = at + self.interval
-        self._next_chat[chat_id] = max(self._next_chat[chat_id], at + chat_gap)
-        if at > now:
-            await asyncio.sleep(at - now)
+def shared_limiter(services: Services) -> RateLimiter:
+    """The limiter every sender of a process uses: per chat here, overall through the store."""
+    rate = services.config.delivery.messages_per_second
+    return RateLimiter(rate, StoreBudget(services.store, rate))
 
 
 @dataclass
@@ -109,14 +107,17 @@ class FanoutReport:
     pending: int = 0
     retries_429: int = 0
     plain_fallbacks: int = 0
-    waiting: int = 0  # due, but the day has no news yet
+    waiting: int = 0  # due, but nothing new since their last briefing (yet)
+    elsewhere: int = 0  # finished or being sent by another process
+    editions: int = 0  # briefings rendered by this run
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"{self.due} fällig, {self.sent} zugestellt ({self.parts} Nachrichten), "
             f"{self.blocked} blockiert, {self.failed} fehlgeschlagen, {self.pending} offen, "
-            f"{self.waiting} warten auf Meldungen, {self.retries_429}× 429"
+            f"{self.waiting} ohne Neues, {self.elsewhere} von anderen Prozessen, "
+            f"{self.retries_429}× 429"
         )
 
 
@@ -129,81 +130,121 @@ def local_slot(reader: Subscriber, now: dt.datetime) -> tuple[dt.date, dt.dateti
 
 
 @dataclass(frozen=True)
-class Due:
+class Job:
+    """One due delivery: a row in the store, whoever made it."""
+
+    delivery_id: int
     reader_id: int
     chat_id: int
-    language: str
-    day: dt.date
-    since: dt.datetime | None  # the hour of the reader's last briefing: what they have seen
-
-
-def due_readers(services: Services, now: dt.datetime, grace: dt.timedelta) -> list[Due]:
-    """Every delivery due now and not finished."""
-    due = []
-    with services.store.session() as session:
-        readers = subscribed_readers(session)
-        days = {local_slot(r, now)[0] for r in readers}
-        finished = set(
-            session.execute(
-                select(Delivery.subscriber_id, Delivery.day).where(
-                    Delivery.day.in_(days), Delivery.state.in_(FINAL_STATES)
-                )
-            ).all()
-        )
-        last_sent = dict(
-            session.execute(
-                select(Delivery.subscriber_id, func.max(Delivery.sent_at))
-                .where(Delivery.state == "sent")
-                .group_by(Delivery.subscriber_id)
-            ).all()
-        )
-        for r in readers:
-            day, slot = local_slot(r, now)
-            if slot <= now <= slot + grace and (r.id, day) not in finished:
-                last = last_sent.get(r.id)
-                # By the hour: readers with the same slot share one rendered edition.
-                since = last.replace(minute=0, second=0, microsecond=0) if last else None
-                due.append(Due(r.id, r.chat_id, r.language, day, since))
-    return due
 
 
 @dataclass
-class _Edition:
-    """One briefing rendered once for every reader of that day and language."""
-
-    parts: list[str]
-    plain: list[str]
-    buttons: list[list[Button]]
-    article_ids: list[int]
-    actor_ids: list[int]
-
-    @property
-    def empty(self) -> bool:
-        """No news for the day (yet): nothing worth a message."""
-        return not self.article_ids
+class Plan:
+    jobs: list[Job] = field(default_factory=list)
+    due: int = 0
+    waiting: int = 0
+    editions: int = 0
 
 
-def _edition(
-    services: Services, day: dt.date, language: str, since: dt.datetime | None
-) -> _Edition:
+def edition_key(window: Window, language: str, shown: ReaderFilter) -> str:
+    """What selects an edition's content: the same key, the same briefing."""
+    what = [sorted(shown.topics_off), sorted(shown.mutes), sorted(shown.only)]
+    text = f"{language}|{window.zone}|{window.start.isoformat()}|{window.end.isoformat()}|{what}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _render_edition(
+    services: Services, window: Window, language: str, shown: ReaderFilter
+) -> dict | None:
+    """The briefing of `window` rendered for Telegram, as stored; None when it has no news."""
     config = services.config
     with services.store.session() as session:
-        briefing = build_briefing(session, day, config.zone, config.briefing, language, since=since)
-    user_dir = config.briefing.templates
-    parts = split_message(
-        render("briefing", "telegram", user_dir, briefing=briefing, lang=language)
+        briefing = build_briefing(session, window, config.briefing, language, filter=shown)
+    if briefing.empty:
+        return None
+    text = render(
+        "briefing", "telegram", config.briefing.templates, briefing=briefing, lang=language
     )
     buttons = [
-        [Button(t(language, "briefing.more", name=a.name)[:60], f"/actor #{a.actor_id}")]
+        [[t(language, "briefing.more", name=a.name)[:60], f"/actor #{a.actor_id}"]]
         for a in briefing.actors[:3]
     ]
-    return _Edition(
-        parts=parts,
-        plain=[plain_text(part) for part in parts],
-        buttons=buttons,
-        article_ids=[i for d in briefing.developments for i in d.article_ids],
-        actor_ids=[a.actor_id for a in briefing.actors],
-    )
+    return {
+        "language": language,
+        "window_start": window.start,
+        "window_end": window.end,
+        "parts": split_message(text),
+        "buttons": buttons,
+        "article_ids": [i for d in briefing.developments for i in d.article_ids],
+        "actor_ids": [a.actor_id for a in briefing.actors],
+    }
+
+
+def plan_deliveries(services: Services, now: dt.datetime) -> Plan:
+    """Every delivery due now and not finished, with its row: readers whose slot has come get a
+    row naming the edition of their window (rendered here unless stored already)."""
+    config = services.config.delivery
+    grace = dt.timedelta(minutes=config.grace_minutes)
+    longest = dt.timedelta(hours=config.longest_window_hours)
+    plan = Plan()
+    with services.store.session() as session:
+        due: dict[tuple[int, dt.date], Subscriber] = {}
+        for reader in subscribed_readers(session):
+            day, slot = local_slot(reader, now)
+            if slot <= now <= slot + grace:
+                due[reader.id, day] = reader
+        rows = deliveries.slots(session, list(due))
+        new = [reader.id for key, reader in due.items() if key not in rows]
+        ends = deliveries.last_window_ends(session, new)
+        filters = filters_of(session, new)
+    plan.due = sum(1 for key in due if key not in rows or rows[key].state == "pending")
+    # One edition per distinct window, language and filter, however many readers share it.
+    groups: dict[tuple[Window, str, ReaderFilter], list[tuple[int, dt.date]]] = {}
+    for key, reader in due.items():
+        if key not in rows:
+            window = since_window(ends.get(reader.id), now, reader.timezone, longest)
+            group = (window, reader.language, filters.get(reader.id, NO_FILTER))
+            groups.setdefault(group, []).append(key)
+    for (window, language, shown), keys in groups.items():
+        edition_id = _stored_edition(services, window, language, shown, plan)
+        if edition_id is None:  # nothing new: no message, the reader waits for news
+            plan.waiting += len(keys)
+            continue
+        opened = [
+            {
+                "subscriber_id": reader_id,
+                "day": day,
+                "window_start": window.start,
+                "window_end": window.end,
+                "edition_id": edition_id,
+            }
+            for reader_id, day in keys
+        ]
+        with services.store.session() as session:
+            deliveries.open_deliveries(session, opened)
+    with services.store.session() as session:
+        rows = deliveries.slots(session, list(due))
+    for key, reader in due.items():
+        row = rows.get(key)
+        if row is not None and row.state == "pending":
+            plan.jobs.append(Job(row.delivery_id, reader.id, reader.chat_id))
+    return plan
+
+
+def _stored_edition(
+    services: Services, window: Window, language: str, shown: ReaderFilter, plan: Plan
+) -> int | None:
+    key = edition_key(window, language, shown)
+    with services.store.session() as session:
+        found = deliveries.edition_id(session, key)
+    if found is not None:
+        return found
+    values = _render_edition(services, window, language, shown)
+    if values is None:
+        return None
+    plan.editions += 1
+    with services.store.session() as session:
+        return deliveries.save_edition(session, key, values)
 
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -212,6 +253,38 @@ _TAGS = re.compile(r"<[^>]+>")
 def plain_text(telegram_html: str) -> str:
     """Telegram HTML as the text a reader would see: tags gone, entities decoded."""
     return html.unescape(_TAGS.sub("", telegram_html))
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """An edition as sent: its parts, their plain-text fallbacks, the last part's buttons."""
+
+    parts: list[str]
+    plain: list[str]
+    buttons: list[list[Button]]
+
+
+class _Editions:
+    """Stored editions, loaded once per run."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._loaded: dict[int, _Parts | None] = {}
+
+    def _load(self, edition_id: int) -> _Parts | None:
+        with self.services.store.session() as session:
+            row = deliveries.edition(session, edition_id)
+            if row is None:
+                return None
+            buttons = [[Button(label, command) for label, command in line] for line in row.buttons]
+            return _Parts(list(row.parts), [plain_text(p) for p in row.parts], buttons)
+
+    async def get(self, edition_id: int | None) -> _Parts | None:
+        if edition_id is None:
+            return None
+        if edition_id not in self._loaded:
+            self._loaded[edition_id] = await asyncio.to_thread(self._load, edition_id)
+        return self._loaded[edition_id]
 
 
 async def _send_part(
@@ -223,6 +296,7 @@ async def _send_part(
     buttons: list[list[Button]],
     report: FanoutReport,
     sleep: Callable[[float], Awaitable[None]],
+    keep_lease: Callable[[], Awaitable[bool]],
 ) -> None:
     """One message, with the retries its failures call for; raises what cannot be fixed."""
     as_html, transient, throttled = True, 0, 0
@@ -236,6 +310,8 @@ async def _send_part(
             throttled += 1
             if throttled > RETRY_AFTER_TRIES:
                 raise Transient("still rate limited") from error
+            if not await keep_lease():  # a long wait must not let another process take over
+                raise Transient("lease lost while waiting") from error
             await sleep(error.seconds)
         except BadMarkup:
             if not as_html:
@@ -247,81 +323,103 @@ async def _send_part(
             transient += 1
             if transient >= TRANSIENT_TRIES:
                 raise
+            if not await keep_lease():
+                raise
             await sleep(min(30.0, 0.5 * 2**transient))
 
 
-async def deliver_one(
-    services: Services,
-    sender: Sender,
-    limiter: RateLimiter,
-    reader_id: int,
-    chat_id: int,
-    day: dt.date,
-    edition: _Edition,
-    report: FanoutReport,
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-) -> None:
-    with services.store.session() as session:
-        delivery = claim_delivery(session, reader_id, day)
-        if delivery.state in FINAL_STATES:
-            return
-        delivery.attempts += 1
-        delivery_id, start = delivery.id, delivery.parts_sent
+@dataclass
+class _Run:
+    """What every sender of one `deliver_due` run shares."""
+
+    services: Services
+    sender: Sender
+    limiter: RateLimiter
+    report: FanoutReport
+    sleep: Callable[[float], Awaitable[None]]
+    owner: str
+    lease: dt.timedelta
+    editions: _Editions
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def store(self, call: Callable, *args: object) -> object:
+        """A store call off the event loop, in its own unit of work."""
+
+        def work() -> object:
+            with self.services.store.session() as session:
+                return call(session, *args)
+
+        return await asyncio.to_thread(work)
+
+
+async def deliver_one(run: _Run, job: Job) -> None:
+    """Send one reader's briefing, from the first part not yet recorded, under its lease."""
+    report = run.report
+    claim = await run.store(deliveries.claim, job.delivery_id, run.owner, utcnow(), run.lease)
+    if claim is None:
+        report.elsewhere += 1
+        return
+    edition = await run.editions.get(claim.edition_id)
+    if edition is None:  # its edition is gone (pruned): nothing left to resume
+        await run.store(
+            deliveries.finish, job.delivery_id, run.owner, "failed", utcnow(), "edition missing"
+        )
+        report.failed += 1
+        return
+
+    sent = claim.parts_sent
+
+    async def keep_lease() -> bool:
+        """Record the parts sent so far, renewing the lease; False once it was taken over."""
+        return await run.store(deliveries.record_part, job.delivery_id, run.owner, sent, utcnow())
+
     last = len(edition.parts) - 1
-    for index in range(start, len(edition.parts)):
+    for index in range(claim.parts_sent, len(edition.parts)):
+        if run.stop.is_set():
+            await run.store(deliveries.release, job.delivery_id, run.owner, "stopped")
+            report.pending += 1
+            return
         buttons = edition.buttons if index == last else []
         try:
             await _send_part(
-                sender,
-                limiter,
-                chat_id,
+                run.sender,
+                run.limiter,
+                job.chat_id,
                 edition.parts[index],
                 edition.plain[index],
                 buttons,
                 report,
-                sleep,
+                run.sleep,
+                keep_lease,
             )
+        except Unauthorized:
+            await run.store(deliveries.release, job.delivery_id, run.owner, "token refused")
+            raise
         except SendError as error:
-            _record_failure(services, delivery_id, reader_id, error, report)
+            await _record_failure(run, job, error)
             return
         report.parts += 1
-        with services.store.session() as session:
-            session.get(Delivery, delivery_id).parts_sent = index + 1
-    with services.store.session() as session:
-        delivery = session.get(Delivery, delivery_id)
-        delivery.state, delivery.sent_at, delivery.error = "sent", utcnow(), None
-        session.get(Subscriber, reader_id).last_briefing_day = day
+        sent = index + 1
+        if not await keep_lease():
+            log.warning("delivery %s: lease lost, another process goes on", job.delivery_id)
+            return
+    await run.store(deliveries.finish, job.delivery_id, run.owner, "sent", utcnow())
     report.sent += 1
 
 
-def _record_failure(
-    services: Services, delivery_id: int, reader_id: int, error: SendError, report: FanoutReport
-) -> None:
-    with services.store.session() as session:
-        delivery = session.get(Delivery, delivery_id)
-        delivery.error = str(error)[:500] or type(error).__name__
-        if isinstance(error, Blocked):
-            delivery.state = "blocked"
-            session.get(Subscriber, reader_id).active = False
-            report.blocked += 1
-        elif isinstance(error, Rejected):
-            delivery.state = "failed"
-            report.failed += 1
-        else:  # transient: stays pending, the next run retries within the grace period
-            report.pending += 1
-    report.errors.append(f"{reader_id}: {error}")
-
-
-def _remember_edition(services: Services, day: dt.date, language: str, edition: _Edition) -> None:
-    """Store what the day's briefing contained, for "what's new since your last briefing"."""
-    with services.store.session() as session:
-        row = session.scalar(
-            select(Briefing).where(Briefing.day == day, Briefing.language == language)
-        )
-        if row is None:
-            row = Briefing(day=day, language=language)
-            session.add(row)
-        row.article_ids, row.actor_ids = edition.article_ids, edition.actor_ids
+async def _record_failure(run: _Run, job: Job, error: SendError) -> None:
+    report, text = run.report, str(error) or type(error).__name__
+    if isinstance(error, Blocked):
+        await run.store(deliveries.finish, job.delivery_id, run.owner, "blocked", utcnow(), text)
+        await run.store(deactivate, job.reader_id)
+        report.blocked += 1
+    elif isinstance(error, Rejected):
+        await run.store(deliveries.finish, job.delivery_id, run.owner, "failed", utcnow(), text)
+        report.failed += 1
+    else:  # transient: handed back; the next run retries within the grace period
+        await run.store(deliveries.release, job.delivery_id, run.owner, text)
+        report.pending += 1
+    report.errors.append(f"{job.reader_id}: {error}")
 
 
 async def deliver_due(
@@ -333,47 +431,48 @@ async def deliver_due(
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> FanoutReport:
     """Send every briefing that is due now, once. The scheduler runs this every minute;
-    `morgenlage deliver` runs it once."""
+    `morgenlage deliver` runs it once; several processes may run it at the same time."""
     config = services.config.delivery
     now = now or dt.datetime.now(dt.UTC)
-    limiter = limiter or RateLimiter(config.messages_per_second)
-    due = due_readers(services, now, dt.timedelta(minutes=config.grace_minutes))
-    report = FanoutReport(due=len(due))
-    editions: dict[tuple, _Edition] = {}
-    remembered: set[tuple[dt.date, str]] = set()
-    for item in due:
-        key = (item.day, item.language, item.since)
-        if key not in editions:
-            editions[key] = _edition(services, item.day, item.language, item.since)
-        if (item.day, item.language) not in remembered:  # editions differ only in emphasis
-            _remember_edition(services, item.day, item.language, editions[key])
-            remembered.add((item.day, item.language))
-    gate = asyncio.Semaphore(concurrency)
-
-    async def one(item: Due) -> None:
-        if editions[item.day, item.language, item.since].empty:
-            # Don't send "no news": wait — a collection within the grace period fills it.
-            report.waiting += 1
-            return
-        async with gate:
-            try:
-                await deliver_one(
-                    services,
-                    sender,
-                    limiter,
-                    item.reader_id,
-                    item.chat_id,
-                    item.day,
-                    editions[item.day, item.language, item.since],
-                    report,
-                    sleep,
-                )
-            except Exception as error:  # one reader's trouble never stops the fan-out
-                log.exception("delivery to reader %s failed", item.reader_id)
-                report.errors.append(f"{item.reader_id}: {error}")
-                report.pending += 1
-
-    await asyncio.gather(*(one(item) for item in due))
-    if due:
+    plan = await asyncio.to_thread(plan_deliveries, services, now)
+    report = FanoutReport(due=plan.due, waiting=plan.waiting, editions=plan.editions)
+    run = _Run(
+        services=services,
+        sender=sender,
+        limiter=limiter or shared_limiter(services),
+        report=report,
+        sleep=sleep,
+        owner=new_owner(),
+        lease=dt.timedelta(seconds=config.lease_seconds),
+        editions=_Editions(services),
+    )
+    jobs = iter(plan.jobs)
+    senders = [_sender(run, jobs) for _ in range(min(concurrency, len(plan.jobs)))]
+    outcomes = await asyncio.gather(*senders, return_exceptions=True)
+    if plan.jobs or plan.waiting:
         log.info("delivery: %s", report.summary())
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
     return report
+
+
+async def _sender(run: _Run, jobs: Iterator[Job]) -> None:
+    """One of the run's concurrent senders: takes the next job until none are left or the
+    run stops."""
+    while not run.stop.is_set():
+        job = next(jobs, None)
+        if job is None:
+            return
+        try:
+            await deliver_one(run, job)
+        except Unauthorized:
+            run.stop.set()
+            raise
+        except Exception as error:  # one reader's trouble never stops the fan-out
+            log.exception("delivery to reader %s failed", job.reader_id)
+            run.report.errors.append(f"{job.reader_id}: {error}")
+            run.report.pending += 1
+        except BaseException:  # the process is stopping: the other senders stop cleanly
+            run.stop.set()
+            raise

@@ -1,5 +1,6 @@
 """Follow pushes: a short message when a followed actor appears in a new story — one per
-reader, actor and story, however many articles the story gets."""
+reader, actor and story, however many articles the story gets, and none about what the
+reader muted (a word in the article's headline or lead, or its topic switched off)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import logging
 from sqlalchemy import select
 
 from bot.chat.reply import Button, Services
-from bot.deliver import RateLimiter, Sender, SendError
+from bot.collect.topics import story_topic
+from bot.deliver import Sender, SendError
 from bot.i18n import t
+from bot.ratelimit import RateLimiter
+from bot.store.reader_filters import filters_of
 from bot.store.readers import claim_notice
 from bot.store.schema import (
     Actor,
@@ -22,8 +26,10 @@ from bot.store.schema import (
     Subscriber,
     utcnow,
 )
+from bot.store.topics import topics_of
 
 log = logging.getLogger(__name__)
+LEAD_CHARS = 300  # of an article's text read for muted words, besides its headline
 
 
 def story_key(article_id: int, story_id: int | None) -> str:
@@ -50,7 +56,14 @@ def pending_pushes(services: Services, since: dt.datetime) -> list[tuple]:
             )
             .order_by(Article.analysed_at)
         ).all()
+        filters = filters_of(session, {reader.id for _a, _b, reader, _s in rows})
+        filtered = [row for row in rows if not filters[row[2].id].empty]
+        topics = topics_of(session, list({row[0].id: row[0] for row in filtered}.values()))
         for article, actor, reader, story_id in rows:
+            found = filters[reader.id]
+            texts = (article.title, article.text[:LEAD_CHARS])
+            if not found.empty and found.mutes_out(story_topic([topics[article.id]]), texts):
+                continue
             key = story_key(article.id, story_id)
             if claim_notice(session, reader.id, actor.id, key):
                 pushes.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_time
 
 LANGUAGES = ("de", "en")
 
@@ -14,6 +14,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "briefing.developments": "Die wichtigsten Entwicklungen",
         "briefing.actors": "Wer hat was getan oder gesagt",
         "briefing.empty": "Für {day} liegen noch keine Meldungen vor.",
+        "briefing.empty_since": "Nichts Neues {since}.",
+        "window.since": "seit {when}",
+        "window.today": "heute {time}",
+        "window.yesterday": "gestern {time}",
         "briefing.source": "Quelle",
         "briefing.articles": "{count} Artikel ausgewertet",
         "briefing.said": "sagte",
@@ -100,6 +104,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "briefing.developments": "Top developments",
         "briefing.actors": "Who did or said what",
         "briefing.empty": "No news for {day} yet.",
+        "briefing.empty_since": "Nothing new {since}.",
+        "window.since": "since {when}",
+        "window.today": "today {time}",
+        "window.yesterday": "yesterday {time}",
         "briefing.source": "Source",
         "briefing.articles": "{count} articles analysed",
         "briefing.said": "said",
@@ -193,5 +201,143 @@ def long_date(day: dt.date, language: str) -> str:
     return format_date(day, format="full", locale=language)
 
 
+def since_label(start: dt.datetime, end: dt.datetime, language: str) -> str:
+    """Where a briefing's window begins, as the reader says it, both times local and aware:
+    "seit gestern 07:00", "seit Montag 07:00", "seit 24.11.2026, 07:00"."""
+    time = format_time(start, format="short", locale=language)
+    days = (end.date() - start.date()).days
+    if days == 0:
+        when = t(language, "window.today", time=time)
+    elif days == 1:
+        when = t(language, "window.yesterday", time=time)
+    elif days < 7:
+        when = f"{format_date(start, format='EEEE', locale=language)} {time}"
+    else:
+        when = format_datetime(start, format="short", locale=language)
+    return t(language, "window.since", when=when)
+
+
 def short_datetime(moment: dt.datetime, language: str) -> str:
     return format_datetime(moment, format="short", locale=language)
+
+
+# Topics and reader filters (bot/chat/filters.py): kept together, after the rest.
+MESSAGES["de"].update(
+    {
+        "topic.inland": "Politik Inland",
+        "topic.ausland": "Politik Ausland",
+        "topic.wirtschaft": "Wirtschaft",
+        "topic.sport": "Sport",
+        "topic.kultur": "Kultur",
+        "topic.wissenschaft": "Wissenschaft",
+        "topic.digital": "Digital",
+        "topic.panorama": "Panorama",
+        "topic.short.inland": "Inland",
+        "topic.short.ausland": "Ausland",
+        "topics.title": "Themen Ihrer Lage — antippen schaltet ein (✓) oder aus (✗):",
+        "topics.off": "Ausgeschaltet: {topics}",
+        "topics.all_on": "Alle Themen sind eingeschaltet.",
+        "topics.unknown": "Das Thema „{value}“ gibt es nicht. Themen: {topics}",
+        "mute.missing": "Bitte ein Wort oder Thema angeben, z. B. /mute Fußball oder /mute Sport",
+        "mute.done": "Stumm: „{value}“. Meldungen damit lasse ich weg. /unmute {value} holt sie "
+        "zurück.",
+        "mute.topic_done": "Thema {topic} ausgeblendet. /unmute {topic} holt es zurück.",
+        "mute.already": "„{value}“ ist schon stumm.",
+        "mute.limit": "Schon {limit} stumme Wörter — bitte erst eines mit /unmute freigeben.",
+        "mute.not_muted": "„{value}“ ist nicht stumm. /muted zeigt, was es ist.",
+        "mute.undone": "„{value}“ ist nicht mehr stumm.",
+        "mute.topic_undone": "Thema {topic} ist wieder eingeschaltet.",
+        "mute.none": "Nichts stumm geschaltet. Beispiel: /mute Fußball",
+        "mute.list": "Stumm geschaltet:",
+        "mute.topics": "Ausgeblendete Themen: {topics}",
+        "filter.empty": "Das ist kein Wort, das ich suchen kann. Beispiel: /mute Fußball",
+        "filter.too_many_words": "Bitte höchstens {words} Wörter auf einmal, z. B. /mute Formel 1",
+        "filter.markup": "Bitte nur Wörter, ohne HTML oder Sonderzeichen wie < > &.",
+        "filter.too_long": "Ein Wort mit höchstens {letters} Buchstaben, bitte.",
+        "only.missing": "Bitte ein Wort angeben, z. B. /only Ukraine — oder /only off.",
+        "only.done": "Ihre Lage zeigt jetzt nur Meldungen zu: {words}. /only off hebt das auf.",
+        "only.off": "Ihre Lage zeigt wieder alle Meldungen.",
+        "only.current": "Nur Meldungen zu: {words}",
+        "briefing.hidden_one": "{count} {topic}-Meldung ausgeblendet",
+        "briefing.hidden_many": "{count} {topic}-Meldungen ausgeblendet",
+        "briefing.hidden_plain_one": "1 Meldung ausgeblendet",
+        "briefing.hidden_plain_many": "{count} Meldungen ausgeblendet",
+        "settings.topics": "Themen",
+        "settings.muted": "Stumm",
+        "settings.only": "Nur",
+        "settings.none": "—",
+    }
+)
+MESSAGES["en"].update(
+    {
+        "topic.inland": "Domestic politics",
+        "topic.ausland": "World politics",
+        "topic.wirtschaft": "Business",
+        "topic.sport": "Sport",
+        "topic.kultur": "Culture",
+        "topic.wissenschaft": "Science",
+        "topic.digital": "Digital",
+        "topic.panorama": "Panorama",
+        "topic.short.inland": "Domestic",
+        "topic.short.ausland": "World",
+        "topics.title": "Topics of your briefing — tap to switch on (✓) or off (✗):",
+        "topics.off": "Switched off: {topics}",
+        "topics.all_on": "All topics are on.",
+        "topics.unknown": "There is no topic “{value}”. Topics: {topics}",
+        "mute.missing": "Please give a word or topic, e.g. /mute football or /mute Sport",
+        "mute.done": "Muted: “{value}”. I'll leave out news with it. /unmute {value} brings it "
+        "back.",
+        "mute.topic_done": "Topic {topic} hidden. /unmute {topic} brings it back.",
+        "mute.already": "“{value}” is muted already.",
+        "mute.limit": "Already {limit} muted words — please /unmute one first.",
+        "mute.not_muted": "“{value}” is not muted. /muted shows what is.",
+        "mute.undone": "“{value}” is no longer muted.",
+        "mute.topic_undone": "Topic {topic} is on again.",
+        "mute.none": "Nothing muted. Example: /mute football",
+        "mute.list": "Muted:",
+        "mute.topics": "Hidden topics: {topics}",
+        "filter.empty": "That is no word I can look for. Example: /mute football",
+        "filter.too_many_words": "At most {words} words at once, please, e.g. /mute Formula 1",
+        "filter.markup": "Words only, please, without HTML or characters like < > &.",
+        "filter.too_long": "One word of at most {letters} letters, please.",
+        "only.missing": "Please give a word, e.g. /only Ukraine — or /only off.",
+        "only.done": "Your briefing now shows only news on: {words}. /only off lifts it.",
+        "only.off": "Your briefing shows all news again.",
+        "only.current": "Only news on: {words}",
+        "briefing.hidden_one": "{count} {topic} item hidden",
+        "briefing.hidden_many": "{count} {topic} items hidden",
+        "briefing.hidden_plain_one": "1 item hidden",
+        "briefing.hidden_plain_many": "{count} items hidden",
+        "settings.topics": "Topics",
+        "settings.muted": "Muted",
+        "settings.only": "Only",
+        "settings.none": "—",
+    }
+)
+
+
+def topic_label(language: str, topic: str, short: bool = False) -> str:
+    """ "Politik Inland", or for counts "Inland"; "Sport" either way."""
+    catalogue = MESSAGES.get(language, MESSAGES["de"])
+    return (short and catalogue.get(f"topic.short.{topic}")) or t(language, f"topic.{topic}")
+
+
+def hidden_note(language: str, hidden: dict[str, int]) -> str:
+    """ "2 Sport-Meldungen ausgeblendet", or with several topics "3 Meldungen ausgeblendet
+    (2 Sport, 1 Wirtschaft)" — what a reader's filter left out of a briefing."""
+    total = sum(hidden.values())
+    if len(hidden) == 1 and "" not in hidden:
+        topic = topic_label(language, next(iter(hidden)), short=True)
+        key = "briefing.hidden_one" if total == 1 else "briefing.hidden_many"
+        return t(language, key, count=total, topic=topic)
+    plain = t(
+        language,
+        "briefing.hidden_plain_one" if total == 1 else "briefing.hidden_plain_many",
+        count=total,
+    )
+    parts = [
+        f"{count} {topic_label(language, topic, short=True)}"
+        for topic, count in sorted(hidden.items(), key=lambda item: -item[1])
+        if topic
+    ]
+    return f"{plain} ({', '.join(parts)})" if parts else plain

@@ -14,6 +14,7 @@ from bot.collect.ingest import IngestReport, ingest_paths
 from bot.config import Config
 from bot.store import Store
 from bot.store.articles import near_duplicate_index
+from bot.store.leases import exclusive
 
 log = logging.getLogger(__name__)
 SHOW_SKIPPED = 20  # the summary's lines for skipped items; each source's state is stored
@@ -47,6 +48,20 @@ def collect(
     config: Config,
     extra_paths: Iterable[Path] = (),
     analyser: Analyser | None = None,
+) -> CollectReport:
+    """Read every source, store what is new, analyse it. One process collects at a time across
+    every process on the store (a lease): a second one waits, then finds what the first stored
+    — no item is fetched, stored or analysed twice."""
+
+    def waiting(holder: str) -> None:
+        log.warning("another process is collecting (%s): waiting for it", holder)
+
+    with exclusive(store, "collect", on_wait=waiting):
+        return _collect(store, config, extra_paths, analyser)
+
+
+def _collect(
+    store: Store, config: Config, extra_paths: Iterable[Path], analyser: Analyser | None
 ) -> CollectReport:
     report = CollectReport()
     with store.session() as session:

@@ -1,5 +1,9 @@
 """The running bot's jobs, all on one scheduler (PTB's JobQueue, APScheduler underneath):
-collect on an interval, then push follows; deliver due briefings every minute."""
+collect on an interval, then push follows; deliver due briefings every minute.
+
+Several processes may run them on one store (replicas, or a bot front end beside a worker):
+each job runs in one process per tick — the one holding the job's lease (bot/store/leases.py).
+"""
 
 from __future__ import annotations
 
@@ -11,17 +15,31 @@ from telegram.ext import Application, ContextTypes
 
 from bot.deliver import deliver_due
 from bot.follows import push_follows
+from bot.store.leases import new_owner, tick
 
 log = logging.getLogger(__name__)
 DELIVERY_TICK = 60.0  # seconds; a reader's slot is checked every minute
+JOBS = ("collect", "deliver")
 
 
 def _parts(context: ContextTypes.DEFAULT_TYPE):
     return context.application.bot_data["morgenlage"]
 
 
+async def _my_tick(context: ContextTypes.DEFAULT_TYPE, job: str, seconds: float) -> bool:
+    """Whether this process runs `job` now; False when another process holds its lease."""
+    parts = _parts(context)
+    owner = context.application.bot_data.setdefault("lease_owner", new_owner())
+    # A little shorter than the interval, so this process's next tick finds it free.
+    hold = max(seconds - 5, seconds * 0.9)
+    return await asyncio.to_thread(tick, parts.services.store, f"job:{job}", owner, hold)
+
+
 async def collect_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     parts = _parts(context)
+    interval = parts.services.config.delivery.collect_minutes * 60
+    if not await _my_tick(context, "collect", interval):
+        return
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     report = await asyncio.to_thread(parts.services.collect)
     log.info("collection: %s", report.summary().splitlines()[0])
@@ -32,14 +50,24 @@ async def collect_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def deliver_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     parts = _parts(context)
     lock: asyncio.Lock = context.application.bot_data.setdefault("delivery_lock", asyncio.Lock())
-    if lock.locked():  # a long fan-out is still running: never run two at once
+    if lock.locked():  # a long fan-out is still running here: never run two at once
+        return
+    if not await _my_tick(context, "deliver", DELIVERY_TICK):
         return
     async with lock:
         await deliver_due(parts.services, parts.sender, limiter=parts.limiter)
 
 
-def schedule_jobs(application: Application) -> None:
-    jobs = application.job_queue
+def schedule_jobs(
+    application: Application, jobs: tuple[str, ...] = JOBS, collected: bool = False
+) -> None:
+    """Put `jobs` on the application's scheduler. `collected`: a collection just ran, so the
+    first scheduled one waits a full interval."""
+    queue = application.job_queue
     config = application.bot_data["morgenlage"].services.config.delivery
-    jobs.run_repeating(collect_job, interval=config.collect_minutes * 60, first=1, name="collect")
-    jobs.run_repeating(deliver_job, interval=DELIVERY_TICK, first=5, name="deliver")
+    interval = config.collect_minutes * 60
+    if "collect" in jobs:
+        first = interval if collected else 1
+        queue.run_repeating(collect_job, interval=interval, first=first, name="collect")
+    if "deliver" in jobs:
+        queue.run_repeating(deliver_job, interval=DELIVERY_TICK, first=5, name="deliver")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,55 @@ REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 SEED = SEEDS / "000_8a7f6afeb7be2cf0.txt"
 SHARED = REPO.parent / "shared" / "data"
+# The suite runs on SQLite files; MORGENLAGE_TEST_STORE_URL (a PostgreSQL server, see
+# .ci/with-postgres) runs every store-using test there instead, each in a database of its own.
+TEST_STORE_URL = os.environ.get("MORGENLAGE_TEST_STORE_URL", "")
+_DATABASES: list[str] = []
+
+
+def on_postgres() -> bool:
+    return TEST_STORE_URL.startswith("postgresql")
+
+
+def store_url(tmp_path: Path, name: str = "store") -> str:
+    """A fresh, empty store for one test: a SQLite file, or a new PostgreSQL database."""
+    if not TEST_STORE_URL:
+        return f"sqlite:///{tmp_path / (name + '.sqlite')}"
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    database = f"t_{name}_{uuid.uuid4().hex[:12]}".lower()
+    admin = create_engine(TEST_STORE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{database}"')
+    admin.dispose()
+    _DATABASES.append(database)
+    return make_url(TEST_STORE_URL).set(database=database).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_databases():
+    yield
+    if not _DATABASES:
+        return
+    from sqlalchemy import create_engine
+
+    admin = create_engine(TEST_STORE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        for database in _DATABASES:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    admin.dispose()
+
+
+def sqlite_only(reason: str):
+    """Mark a test that is about SQLite itself (skipped when the suite runs on PostgreSQL)."""
+    return pytest.mark.skipif(bool(TEST_STORE_URL), reason=f"SQLite only: {reason}")
+
+
+def postgres_only(reason: str):
+    """Mark a test that needs PostgreSQL: it runs in the suite's PostgreSQL pass (.ci/run always
+    makes one, on a server it starts itself) and skips on SQLite."""
+    return pytest.mark.skipif(not on_postgres(), reason=f"PostgreSQL only: {reason}")
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +79,7 @@ def analyser() -> Analyser:
 
 def make_config(tmp_path: Path, **sections) -> Config:
     config = Config(sources=SourcesConfig(paths=(str(SEEDS),)))
-    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    url = store_url(tmp_path)
     config = dataclasses.replace(config, store=dataclasses.replace(config.store, url=url))
     return dataclasses.replace(config, **sections)
 

@@ -14,6 +14,7 @@ from bot.brief.build import (
     is_outlet,
 )
 from bot.brief.render import environment, render, split_message
+from bot.brief.window import day_window
 from bot.chat.handlers import briefing_reply
 from bot.chat.reply import Chat
 from bot.jobs import collect
@@ -33,7 +34,9 @@ def test_seed_briefing_top_development_and_actors(seeded):
     day = seeded_day(seeded)
     config = seeded.config
     with seeded.store.session() as session:
-        briefing = build_briefing(session, day, config.zone, config.briefing, "de")
+        briefing = build_briefing(
+            session, day_window(day, config.briefing.timezone), config.briefing, "de"
+        )
     top = briefing.developments[0]
     assert "Rubio" in top.title
     assert {"Marco Rubio", "Sergey Lavrov"} <= {a.name for a in briefing.actors}
@@ -51,7 +54,9 @@ def test_seed_is_one_story_with_its_summary_and_figure(seeded):
     day = seeded_day(seeded)
     config = seeded.config
     with seeded.store.session() as session:
-        briefing = build_briefing(session, day, config.zone, config.briefing, "de")
+        briefing = build_briefing(
+            session, day_window(day, config.briefing.timezone), config.briefing, "de"
+        )
     assert briefing.story_count == 1 and len(briefing.developments) == 1
     top = briefing.developments[0]
     assert 1 <= len(top.summary) <= config.briefing.sentences_per_development
@@ -62,7 +67,7 @@ def test_seed_is_one_story_with_its_summary_and_figure(seeded):
 
 def test_text_briefing_is_german_and_clean(seeded):
     day = seeded_day(seeded)
-    text = briefing_reply(seeded, Chat(1), day).render("text", "de")
+    text = briefing_reply(seeded, Chat(1), day_window(day, "Europe/Berlin")).render("text", "de")
     weekday = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
     assert weekday[day.weekday()] in text
     assert "Riad" in text or "Saudi-Arabien" in text or "Rubio" in text
@@ -70,7 +75,7 @@ def test_text_briefing_is_german_and_clean(seeded):
 
 
 def test_telegram_briefing_is_valid_telegram_html(seeded):
-    reply = briefing_reply(seeded, Chat(1), seeded_day(seeded))
+    reply = briefing_reply(seeded, Chat(1), day_window(seeded_day(seeded), "Europe/Berlin"))
     html = reply.render("telegram", "de")
     for part in split_message(html):
         assert len(part) <= 4096
@@ -83,7 +88,8 @@ def test_reported_speech_reads_as_a_german_sentence():
     development = Development(1, "Tageskontingente bleiben", [], [source], [], 1.0, [1])
     said = QuoteRef("dass Österreich die Tageskontingente beibehalten werde", source, direct=False)
     actor = ActorLine(7, "Johanna Mikl-Leitner", "PER", "Innenministerin", None, said, 1.0)
-    briefing = Briefing(dt.date(2016, 3, 1), "de", [development], [actor], article_count=1)
+    window = day_window(dt.date(2016, 3, 1), "Europe/Vienna")
+    briefing = Briefing(window, "de", [development], [actor], article_count=1)
     for fmt in ("text", "telegram"):
         text = render("briefing", fmt, lang="de", briefing=briefing)
         assert "sagte, dass Österreich die Tageskontingente beibehalten werde" in text, fmt
@@ -118,9 +124,8 @@ def test_key_actors_leave_out_agencies_questions_and_passing_mentions(tmp_path, 
     try:
         collect(store, config, analyser=analyser)
         with store.session() as session:
-            briefing = build_briefing(
-                session, dt.date(2016, 3, 1), config.zone, config.briefing, "de"
-            )
+            window = day_window(dt.date(2016, 3, 1), config.briefing.timezone)
+            briefing = build_briefing(session, window, config.briefing, "de")
     finally:
         store.close()
     names = {a.name: a for a in briefing.actors}
@@ -140,12 +145,16 @@ def test_an_outlet_is_known_by_its_name_or_its_web_address():
 
 
 def test_empty_day(seeded):
-    text = briefing_reply(seeded, Chat(1), dt.date(2001, 1, 1)).render("text", "de")
+    text = briefing_reply(seeded, Chat(1), day_window(dt.date(2001, 1, 1), "Europe/Berlin")).render(
+        "text", "de"
+    )
     assert "noch keine Meldungen" in text
 
 
 def test_english_briefing(seeded):
-    text = briefing_reply(seeded, Chat(1, language="en"), seeded_day(seeded)).render("text", "en")
+    text = briefing_reply(
+        seeded, Chat(1, language="en"), day_window(seeded_day(seeded), "Europe/Berlin")
+    ).render("text", "en")
     assert "Top developments" in text
 
 

@@ -7,11 +7,14 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO, SEED
+from tests.conftest import REPO, SEED, store_url
+
+_URLS: dict[str, str] = {}  # one store per test folder
 
 
 def run(*args, env=None, stdin=None, tmp_path=None):
-    environment = {**os.environ, "MORGENLAGE_STORE_URL": f"sqlite:///{tmp_path}/cli.sqlite"}
+    url = _URLS.setdefault(str(tmp_path), store_url(tmp_path, "cli"))
+    environment = {**os.environ, "MORGENLAGE_STORE_URL": url}
     environment.pop("MORGENLAGE_CONFIG", None)
     environment.pop("MORGENLAGE_TELEGRAM_TOKEN", None)
     environment.update(env or {})

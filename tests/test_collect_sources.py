@@ -25,7 +25,7 @@ from bot.collect.sources import (
 from bot.config import SourcesConfig
 from bot.store import open_store
 from bot.store.schema import ArticleSource, Source
-from tests.conftest import REPO, first_release_store
+from tests.conftest import REPO, first_release_store, store_url
 from tests.fixtures.loopback import Loopback, Static
 from tests.fixtures.web import german_text, rss, web_config
 
@@ -134,8 +134,12 @@ def test_health_and_the_sources_command(tmp_path):
     store.close()
 
 
+_URLS: dict[str, str] = {}  # one store per test folder
+
+
 def run_cli(tmp_path, *args):
-    environment = {**os.environ, "MORGENLAGE_STORE_URL": f"sqlite:///{tmp_path}/cli.sqlite"}
+    url = _URLS.setdefault(str(tmp_path), store_url(tmp_path, "cli"))
+    environment = {**os.environ, "MORGENLAGE_STORE_URL": url}
     environment.pop("MORGENLAGE_CONFIG", None)
     return subprocess.run(
         [sys.executable, "-m", "bot", "sources", *args],
@@ -170,7 +174,7 @@ def test_cli_sources(tmp_path):
 
 
 def test_migration_gives_old_articles_their_source(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    url = store_url(tmp_path, "old")
     first_release_store(url)
     store = open_store(url)
     with store.session() as session:

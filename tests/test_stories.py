@@ -7,10 +7,12 @@ import datetime as dt
 import json
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from bot.brief.build import build_briefing
 from bot.brief.dossier import build_dossier
+from bot.brief.window import Window, day_window
 from bot.chat.handlers import briefing_reply
 from bot.chat.reply import Chat, Reply, Services
 from bot.config import BriefingConfig
@@ -99,17 +101,20 @@ def stories(tmp_path_factory, analyser):
     tmp = tmp_path_factory.mktemp("stories")
     folder = tmp / "news"
     folder.mkdir()
-    for name, (outlet, date, title, text) in ARTICLES.items():
-        url = f"https://{outlet.lower()}.example/{name.removesuffix('.md')}"
-        meta = f"title: {json.dumps(title)}\ndate: {date}\nsource: {outlet}\nurl: {url}"
-        front = f"---\n{meta}\n---\n"
-        (folder / name).write_text(front + text + "\n", encoding="utf-8")
     config = make_config(tmp)
     config = dataclasses.replace(
         config, sources=dataclasses.replace(config.sources, paths=(str(folder),))
     )
     store = open_store(config.store.url)
-    collect(store, config, analyser=analyser)
+    # Each article arrives five minutes after it was published, as from a feed (frozen clock).
+    for name, (outlet, date, title, text) in sorted(ARTICLES.items(), key=lambda a: a[1][1]):
+        url = f"https://{outlet.lower()}.example/{name.removesuffix('.md')}"
+        meta = f"title: {json.dumps(title)}\ndate: {date}\nsource: {outlet}\nurl: {url}"
+        front = f"---\n{meta}\n---\n"
+        (folder / name).write_text(front + text + "\n", encoding="utf-8")
+        arrival = dt.datetime.fromisoformat(date) + dt.timedelta(minutes=5)
+        with time_machine.travel(arrival, tick=False):
+            collect(store, config, analyser=analyser)
     yield Services(store, config)
     store.close()
 
@@ -151,7 +156,9 @@ def test_collect_again_changes_no_story(stories, analyser):
 def test_day_one_story_with_two_independent_sources_leads(stories):
     config = stories.config
     with stories.store.session() as session:
-        briefing = build_briefing(session, DAY1, config.zone, config.briefing, "de")
+        briefing = build_briefing(
+            session, day_window(DAY1, config.briefing.timezone), config.briefing, "de"
+        )
     top = briefing.developments[0]
     assert {s.name for s in top.sources} == {"Tagesblatt", "Rundschau"}
     assert top.day == 1 and top.new is None
@@ -168,7 +175,9 @@ def test_day_one_story_with_two_independent_sources_leads(stories):
 def test_day_two_leads_with_what_is_new(stories):
     config = stories.config
     with stories.store.session() as session:
-        briefing = build_briefing(session, DAY2, config.zone, config.briefing, "de")
+        briefing = build_briefing(
+            session, day_window(DAY2, config.briefing.timezone), config.briefing, "de"
+        )
     riad = next(d for d in briefing.developments if "Riad" in d.title)
     assert riad.day == 2 and riad.first_day == DAY1
     assert riad.new is not None and riad.new.known_articles == 2
@@ -178,25 +187,38 @@ def test_day_two_leads_with_what_is_new(stories):
     assert [f.label for f in riad.new.figures][:1] == ["176 Drohnen"]
     # Already known: the embassies. Not repeated as news.
     assert not any("Botschaften" in line.text for line in riad.summary)
-    text = briefing_reply(stories, Chat(1), DAY2).render("text", "de")
+    text = briefing_reply(stories, Chat(1), day_window(DAY2, "Europe/Berlin")).render("text", "de")
     assert "Neu seit gestern" in text and "Tag 2 der Geschichte, seit 18.02." in text
     assert "Zahlen des Tages" in text and "176 Drohnen" in text
 
 
-def test_reader_since_moves_what_counts_as_new(stories):
+def test_reader_window_moves_what_counts_as_new(stories):
+    """A briefing since the reader's last one: the story's earlier articles are known; a story
+    with nothing since then is not in it."""
     config = stories.config
-    late = dt.datetime(2025, 2, 19, 9, 0)  # after the day-2 Riad article
+    day_end = day_window(DAY2, config.briefing.timezone).end
+    morning = dt.datetime(2025, 2, 19, 7, 0)  # before the day-2 Riad article
+    late = dt.datetime(2025, 2, 19, 9, 0)  # after it
     with stories.store.session() as session:
-        briefing = build_briefing(session, DAY2, config.zone, config.briefing, "de", since=late)
-    riad = next(d for d in briefing.developments if "Riad" in d.title)
-    assert riad.new.known_articles == 3 and not briefing.since_yesterday
+        since_morning = build_briefing(
+            session, Window(morning, day_end, "Europe/Berlin"), config.briefing, "de"
+        )
+        since_late = build_briefing(
+            session, Window(late, day_end, "Europe/Berlin"), config.briefing, "de"
+        )
+    riad = next(d for d in since_morning.developments if "Riad" in d.title)
+    assert (riad.new.known_articles, riad.new.new_articles) == (2, 1)
+    assert not since_morning.since_yesterday
+    assert [d.title for d in since_late.developments] == [
+        "Hochwasser in Bayern: Pegel der Donau steigt weiter"
+    ]
 
 
 def test_reading_budget_trims_summaries(stories):
     config = stories.config
     tight = dataclasses.replace(config.briefing, reading_words=60)
     with stories.store.session() as session:
-        briefing = build_briefing(session, DAY1, config.zone, tight, "de")
+        briefing = build_briefing(session, day_window(DAY1, config.briefing.timezone), tight, "de")
     words = sum(
         len(d.title.split()) + sum(len(s.text.split()) for s in d.summary)
         for d in briefing.developments
@@ -212,7 +234,9 @@ def test_ranking_weights_are_configurable(stories):
         weight_sources=0.0, weight_actors=0.0, weight_novelty=0.0, weight_recency=1.0
     )
     with stories.store.session() as session:
-        briefing = build_briefing(session, DAY1, config.zone, only_recency, "de")
+        briefing = build_briefing(
+            session, day_window(DAY1, config.briefing.timezone), only_recency, "de"
+        )
     # The budget story came last in the day: by recency alone it leads.
     assert "Haushalt" in briefing.developments[0].title
 
@@ -238,7 +262,9 @@ def test_telegram_briefing_paragraphs_stand_alone(stories):
     from bot.brief.render import split_message
     from tests.botapi.telegram_html import parse_html
 
-    html = briefing_reply(stories, Chat(1), DAY2).render("telegram", "de")
+    html = briefing_reply(stories, Chat(1), day_window(DAY2, "Europe/Berlin")).render(
+        "telegram", "de"
+    )
     for paragraph in html.split("\n\n"):
         parse_html(paragraph)  # each paragraph balanced on its own: a split never breaks it
     assert all(len(part) <= 4096 for part in split_message(html))

@@ -17,8 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.analyse.entity_rules import AGENCIES
+from bot.brief.window import Window
 from bot.config import BriefingConfig
-from bot.store.articles import articles_of_day, day_bounds, day_time_column
+from bot.filters import ReaderFilter
+from bot.store.articles import articles_arrived, articles_between, day_time_column
 from bot.store.schema import (
     Actor,
     Article,
@@ -29,6 +31,7 @@ from bot.store.schema import (
     Story,
     StoryArticle,
 )
+from bot.store.topics import story_topics
 from bot.stories.cluster import article_items, assign_stories
 from bot.stories.novelty import NewSince, candidate_figures, what_is_new
 from bot.stories.numbers import Figure
@@ -117,14 +120,24 @@ class ActorLine:
 
 @dataclass
 class Briefing:
-    day: dt.date
+    window: Window
     language: str
     developments: list[Development] = field(default_factory=list)
     actors: list[ActorLine] = field(default_factory=list)
     figures: list[FigureLine] = field(default_factory=list)
     article_count: int = 0
     story_count: int = 0
-    since_yesterday: bool = True  # "new" means since the day began, not a reader's own time
+
+    @property
+    def day(self) -> dt.date:
+        return self.window.day
+
+    @property
+    def since_yesterday(self) -> bool:
+        """A calendar day: "new" means since the day began, not since a reader's briefing."""
+        return self.window.calendar_day
+    # Developments a reader's filter left out, by the story's topic ("" without one).
+    hidden: dict[str, int] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -196,13 +209,15 @@ def _stories_of(session: Session, articles: list[Article]) -> dict[int, _StoryDa
     return days
 
 
-def _known_articles(session: Session, days: dict[int, _StoryDay], since: dt.datetime) -> None:
-    """Each story's articles from before `since`: what a reader of earlier briefings knows."""
+def _known_articles(session: Session, days: dict[int, _StoryDay], window: Window) -> None:
+    """Each story's articles from before the window: what a reader of earlier briefings knows
+    — published before a calendar day, or arrived before a reader's window."""
     moment = day_time_column()
+    before = (moment if window.calendar_day else Article.analysed_at) < window.start
     for story_id, article in session.execute(
         select(StoryArticle.story_id, Article)
         .join(Article, Article.id == StoryArticle.article_id)
-        .where(StoryArticle.story_id.in_(list(days)), moment < since)
+        .where(StoryArticle.story_id.in_(list(days)), before, Article.status == "analysed")
         .order_by(moment.desc())
     ):
         days[story_id].known.append(article)
@@ -287,17 +302,13 @@ def _novelty(session: Session, days: list[_StoryDay]) -> None:
 
 
 def rank_stories(
-    session: Session,
-    days: dict[int, _StoryDay],
-    since: dt.datetime,
-    bounds: tuple[dt.datetime, dt.datetime],
-    limits: BriefingConfig,
+    session: Session, days: dict[int, _StoryDay], window: Window, limits: BriefingConfig
 ) -> list[_StoryDay]:
-    """The day's stories, best first: independent sources, recency, the actors' weight and
-    novelty, each scaled to 0..1 over the day and weighted by the configuration."""
+    """The window's stories, best first: independent sources, recency, the actors' weight and
+    novelty, each scaled to 0..1 over the window and weighted by the configuration."""
     stories = list(days.values())
-    start, end = bounds
-    _known_articles(session, days, since)
+    start, end = window.start, window.end
+    _known_articles(session, days, window)
     several = [a for d in stories if len(d.today) > 1 for a in d.today]
     items = {item.key: item.terms for item in article_items(session, several)} if several else {}
     _independent_sources(stories, items)
@@ -578,29 +589,66 @@ def best_quote(
 
 def build_briefing(
     session: Session,
-    day: dt.date,
-    zone: dt.tzinfo,
+    window: Window,
     limits: BriefingConfig,
     language: str,
-    since: dt.datetime | None = None,
+    filter: ReaderFilter | None = None,
 ) -> Briefing:
-    """The briefing of `day` (local to `zone`). `since` is when the reader last had a briefing
-    (naive UTC): a story's articles before it count as known. Default: the day's start, i.e.
-    "new since yesterday"."""
-    articles = articles_of_day(session, day, zone)
-    briefing = Briefing(day=day, language=language, article_count=len(articles))
+    """The briefing of the news in `window`. A story's articles from before the window count
+    as known: the reader saw them in an earlier briefing (or on an earlier day). With a
+    reader's `filter`, what it hides is left out, the next ranked developments fill up, and
+    `hidden` counts what was left out."""
+    if window.calendar_day:
+        articles = articles_between(session, window.start, window.end)
+    else:
+        articles = articles_arrived(session, window.start, window.end, window.oldest)
+    briefing = Briefing(window=window, language=language, article_count=len(articles))
     if not articles:
         return briefing
-    bounds = day_bounds(day, zone)
-    since = min(since or bounds[0], bounds[1])
-    briefing.since_yesterday = since == bounds[0]
     days = _stories_of(session, articles)
     briefing.story_count = len(days)
-    ranked = rank_stories(session, days, since, bounds, limits)
-    developments = [
-        _development(session, d, since, zone, limits) for d in ranked[: limits.developments]
-    ]
+    since, zone = window.start, window.tz
+    ranked = rank_stories(session, days, window, limits)
+    if filter is None or filter.empty:
+        developments = [
+            _development(session, d, since, zone, limits) for d in ranked[: limits.developments]
+        ]
+    else:
+        developments, hidden_ids = _filtered(session, ranked, since, zone, limits, filter, briefing)
+        # Nor are the people of hidden stories the key actors for this reader.
+        story_of = {a.id: story_id for story_id, d in days.items() for a in d.today}
+        articles = [a for a in articles if story_of.get(a.id) not in hidden_ids]
     briefing.developments = _fit_budget(developments, limits.reading_words)
     briefing.figures = _figures_of_day(briefing.developments, limits.figures)
     briefing.actors = _actor_lines(session, articles, limits.actors)
     return briefing
+
+
+def _filtered(
+    session: Session,
+    ranked: list[_StoryDay],
+    since: dt.datetime,
+    zone: dt.tzinfo,
+    limits: BriefingConfig,
+    filter: ReaderFilter,
+    briefing: Briefing,
+) -> tuple[list[Development], set[int]]:
+    """The ranked developments the filter lets through, up to the configured number, and the
+    ids of the stories it hid (every story of a switched-off topic, and those passed over).
+    A topic hides a story before its summary is built; words are read in title and summary."""
+    topics = story_topics(session, {d.story.id: d.today for d in ranked})
+    hidden = {d.story.id for d in ranked if filter.hides_topic(topics[d.story.id])}
+    shown: list[Development] = []
+    for day in ranked:
+        if len(shown) == limits.developments:
+            break
+        topic = topics[day.story.id]
+        if day.story.id not in hidden:
+            development = _development(session, day, since, zone, limits)
+            texts = [development.title, *(line.text for line in development.summary)]
+            if not filter.hides(topic, texts):
+                shown.append(development)
+                continue
+            hidden.add(day.story.id)
+        briefing.hidden[topic or ""] = briefing.hidden.get(topic or "", 0) + 1
+    return shown, hidden

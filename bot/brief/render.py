@@ -16,7 +16,7 @@ import jinja2
 
 from bot.brief.sandbox import BoundedSandbox, render_bounded
 from bot.collect.text import one_line
-from bot.i18n import long_date, short_datetime, t
+from bot.i18n import hidden_note, long_date, short_datetime, since_label, t
 from bot.paths import shipped_templates_dir
 
 log = logging.getLogger(__name__)
@@ -41,8 +41,12 @@ def environment(user_dir: str = "") -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.globals["t"] = t
+    env.globals["hidden_note"] = hidden_note
     env.filters["long_date"] = long_date
     env.filters["short_datetime"] = short_datetime
+    env.filters["since"] = lambda window, lang: since_label(
+        window.local_start, window.local(window.end), lang
+    )
     env.filters["shorten"] = shorten
     if isinstance(env, BoundedSandbox):
         env.guard_filters()

@@ -3,22 +3,28 @@ console and Telegram adapters call `dispatch` with the text a user typed."""
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, select
 
-from bot.brief.build import build_briefing, source_of
+from bot.brief.build import Briefing, build_briefing, source_of
 from bot.brief.dossier import build_dossier
+from bot.brief.window import Window, day_window, since_window
 from bot.chat.reply import Button, Chat, Reply, Services, message
+from bot.filters import ReaderFilter
 from bot.i18n import t
 from bot.inputs import BadInput, parse_day, parse_id
 from bot.store.actors import find_actor, top_actors
-from bot.store.articles import articles_of_day, day_time_column
-from bot.store.readers import last_briefing_time, reader
+from bot.store.articles import articles_between, day_time_column
+from bot.store.deliveries import last_window_end
+from bot.store.reader_filters import filter_of_chat
+from bot.store.readers import reader
 from bot.store.schema import Article, Sentence
 from bot.store.sources import health as source_health
 
@@ -79,7 +85,7 @@ def dispatch(
     with services.store.session() as session:
         known = reader(session, chat.chat_id)
         if known is not None:
-            chat.language = known.language
+            chat.language, chat.timezone = known.language, known.timezone
     entry = COMMANDS.get(name)
     if entry is None or (entry.admin and not chat.is_admin):
         return [message(t(chat.language, "unknown", command=f"/{name}"))]
@@ -96,36 +102,60 @@ def dispatch(
 # --- briefings --------------------------------------------------------------------------------
 
 
-_BRIEFINGS: dict[tuple, object] = {}  # (store, day, language, since, data version) → Briefing
+_BRIEFINGS: collections.OrderedDict[tuple, Briefing] = collections.OrderedDict()
+BRIEFING_CACHE = 256  # windows × languages; least recently used goes first
 
 
 def cached_briefing(
-    services: Services, day: dt.date, language: str, since: dt.datetime | None = None
-):
-    """The day's briefing, with what is new since `since` (the reader's last briefing; None:
-    since the day began), rebuilt only when analysed articles changed — /today from many
-    readers costs one build."""
+    services: Services, window: Window, language: str, filter: ReaderFilter | None = None
+) -> Briefing:
+    """The briefing of `window` without what the reader's `filter` hides, rebuilt only when
+    analysed articles changed: many readers with one filter asking in the same minute after
+    the same scheduled briefing share one build."""
     config = services.config
     with services.store.session() as session:
         version = session.execute(
             select(func.count(Article.id), func.max(Article.analysed_at))
         ).one()
-        key = (str(services.store.engine.url), day, language, since, tuple(version))
+        key = (str(services.store.engine.url), window, language, filter, tuple(version))
         briefing = _BRIEFINGS.get(key)
         if briefing is None:
-            briefing = build_briefing(
-                session, day, config.zone, config.briefing, language, since=since
-            )
-            if len(_BRIEFINGS) > 64:
-                _BRIEFINGS.clear()
+            briefing = build_briefing(session, window, config.briefing, language, filter=filter)
             _BRIEFINGS[key] = briefing
+            while len(_BRIEFINGS) > BRIEFING_CACHE:
+                _BRIEFINGS.popitem(last=False)
+        else:
+            _BRIEFINGS.move_to_end(key)
     return briefing
 
 
-def briefing_reply(services: Services, chat: Chat, day: dt.date) -> Reply:
+def zone_of(services: Services, chat: Chat) -> str:
+    return chat.timezone or services.config.briefing.timezone
+
+
+def since_last_briefing(services: Services, chat: Chat) -> Window:
+    """The news since this reader's last delivered briefing (the last 24 hours before the
+    first), as of now, in the reader's zone: what the next scheduled briefing would cover."""
     with services.store.session() as session:
-        since = last_briefing_time(session, chat.chat_id)
-    briefing = cached_briefing(services, day, chat.language, since)
+        last = last_window_end(session, chat.chat_id)
+    longest = dt.timedelta(hours=services.config.delivery.longest_window_hours)
+    # Up to the next full minute: what arrived a second ago is in, and readers asking within
+    # the same minute share one cached briefing.
+    now = services.clock().replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    return since_window(last, now, zone_of(services, chat), longest)
+
+
+def local_day(services: Services, chat: Chat, days_back: int = 0) -> Window:
+    """A calendar day in the reader's zone: today, or `days_back` days before."""
+    zone = zone_of(services, chat)
+    today = services.clock().astimezone(ZoneInfo(zone)).date()
+    return day_window(today - dt.timedelta(days=days_back), zone)
+
+
+def briefing_reply(services: Services, chat: Chat, window: Window) -> Reply:
+    with services.store.session() as session:
+        found = filter_of_chat(session, chat.chat_id)
+    briefing = cached_briefing(services, window, chat.language, found)
     buttons = [
         [Button(t(chat.language, "briefing.more", name=line.name)[:60], f"/actor #{line.actor_id}")]
         for line in briefing.actors[:3]
@@ -133,14 +163,16 @@ def briefing_reply(services: Services, chat: Chat, day: dt.date) -> Reply:
     return Reply("briefing", {"briefing": briefing}, buttons)
 
 
-@command("today", "/today", "die Lage von heute", "today's briefing")
+@command(
+    "today", "/today", "das Neue seit Ihrer letzten Lage", "what is new since your last briefing"
+)
 def today(services: Services, chat: Chat, args: str) -> Reply:
-    return briefing_reply(services, chat, services.today())
+    return briefing_reply(services, chat, since_last_briefing(services, chat))
 
 
 @command("yesterday", "/yesterday", "die Lage von gestern", "yesterday's briefing")
 def yesterday(services: Services, chat: Chat, args: str) -> Reply:
-    return briefing_reply(services, chat, services.today() - dt.timedelta(days=1))
+    return briefing_reply(services, chat, local_day(services, chat, days_back=1))
 
 
 @command("briefing", "/briefing 2025-02-18", "die Lage eines Tages", "the briefing of a given day")
@@ -149,7 +181,7 @@ def briefing(services: Services, chat: Chat, args: str) -> Reply:
         day = parse_day(args)
     except BadInput as error:
         return message(error.message(chat.language))
-    return briefing_reply(services, chat, day)
+    return briefing_reply(services, chat, day_window(day, zone_of(services, chat)))
 
 
 # --- actors -----------------------------------------------------------------------------------
@@ -157,10 +189,7 @@ def briefing(services: Services, chat: Chat, args: str) -> Reply:
 
 def _since(services: Services, chat: Chat) -> dt.datetime:
     """What counts as new for this reader: since their last briefing, else the last 24 hours."""
-    with services.store.session() as session:
-        last = last_briefing_time(session, chat.chat_id)
-    now = services.clock().astimezone(dt.UTC).replace(tzinfo=None)
-    return last or now - dt.timedelta(days=1)
+    return since_last_briefing(services, chat).start
 
 
 def one_actor(services: Services, chat: Chat, args: str, verb: str, missing: str) -> int | Reply:
@@ -202,9 +231,9 @@ def actor(services: Services, chat: Chat, args: str) -> Reply:
 
 @command("actors", "/actors", "die wichtigsten Akteure von heute", "today's key actors")
 def actors(services: Services, chat: Chat, args: str) -> Reply:
+    window = local_day(services, chat)
     with services.store.session() as session:
-        day = services.today()
-        ids = [a.id for a in articles_of_day(session, day, services.config.zone)]
+        ids = [a.id for a in articles_between(session, window.start, window.end)]
         found = top_actors(session, ids, services.config.briefing.actors)
         rows = [{"name": a.name, "role": None, "id": a.id} for a in found]
     if not rows:

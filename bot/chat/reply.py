@@ -48,6 +48,7 @@ class Chat:
     chat_type: str = "private"
     username: str | None = None
     is_admin: bool = False
+    timezone: str | None = None  # the reader's zone once known; else the configured one
 
 
 @dataclass

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import object_session
 
 from bot.chat.console import CONSOLE_CHAT_ID
+from bot.chat.filter_view import filter_settings_lines
 from bot.chat.handlers import command, help_, one_actor
 from bot.chat.reply import Button, Chat, Reply, Services, message
 from bot.i18n import LANGUAGES, t
@@ -74,6 +76,7 @@ def _settings_reply(row: Subscriber, lang: str, note: str = "") -> Reply:
         f"{t(lang, 'settings.zone')}: {row.timezone}",
         f"{t(lang, 'settings.language')}: {row.language}",
         f"{t(lang, 'settings.subscribed')}: {yes_no}",
+        *filter_settings_lines(object_session(row), row.id, lang),
     ]
     buttons = [
         [Button(time, f"/subscribe {time}") for time in TIMES],

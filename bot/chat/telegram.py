@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal as signal_module
 import warnings
 
 from telegram import (
@@ -19,7 +20,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -38,15 +46,18 @@ from bot.chat.reply import Button, Chat, Reply, Services, message
 from bot.deliver import (
     BadMarkup,
     Blocked,
-    RateLimiter,
     Rejected,
     RetryLater,
     SendError,
     Transient,
+    Unauthorized,
     plain_text,
+    shared_limiter,
 )
 from bot.i18n import t
 from bot.logs import describe_error
+from bot.ratelimit import RateLimiter
+from bot.schedule import JOBS, schedule_jobs
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +103,8 @@ class TelegramSender:
             if "chat not found" in text_of:
                 raise Blocked(error.message) from error
             raise Rejected(error.message) from error
+        except InvalidToken as error:
+            raise Unauthorized("the Bot API refused the token") from error
         except NetworkError as error:  # includes TimedOut
             raise Transient(error.message) from error
         except TelegramError as error:
@@ -149,7 +162,7 @@ class Bot:
     def __init__(self, services: Services, application: Application) -> None:
         self.services = services
         self.sender = TelegramSender(application.bot)
-        self.limiter = RateLimiter(services.config.delivery.messages_per_second)
+        self.limiter = shared_limiter(services)
         self.flood = FloodGuard()
 
 
@@ -226,10 +239,11 @@ def make_bot(token: str, base_url: str = ""):
     return TelegramBot(token, base_url=base_url, base_file_url=file_url(base_url))
 
 
-def build_application(services: Services) -> Application:
-    """The Application with all handlers and jobs; the one place the bot is assembled."""
-    from bot.schedule import schedule_jobs
-
+def build_application(
+    services: Services, jobs: tuple[str, ...] = JOBS, collected: bool = False
+) -> Application:
+    """The Application with all handlers and the given jobs; the one place the bot is
+    assembled. `collected`: a collection just ran, the first scheduled one waits."""
     config = services.config.telegram
     builder: ApplicationBuilder = Application.builder().token(config.token)
     if config.base_url:  # a self-hosted Bot API server, e.g. http://127.0.0.1:8081/bot
@@ -248,13 +262,13 @@ def build_application(services: Services) -> Application:
     )
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_error_handler(on_error)
-    schedule_jobs(application)
+    schedule_jobs(application, jobs, collected)
     return application
 
 
-def run_bot(services: Services) -> int:
+def run_bot(services: Services, jobs: tuple[str, ...] = JOBS, collected: bool = False) -> int:
     """Run until stopped: long polling, or a webhook server when one is configured."""
-    application = build_application(services)
+    application = build_application(services, jobs, collected)
     config = services.config.telegram
     if config.webhook_url:
         application.run_webhook(
@@ -267,4 +281,24 @@ def run_bot(services: Services) -> int:
         )
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def run_worker(services: Services, jobs: tuple[str, ...] = JOBS, collected: bool = False) -> int:
+    """Run the jobs only — no updates from Telegram (a bot front end elsewhere answers them) —
+    until SIGINT or SIGTERM."""
+    application = build_application(services, jobs, collected)
+
+    async def work() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signal in (signal_module.SIGINT, signal_module.SIGTERM):
+            loop.add_signal_handler(signal, stop.set)
+        async with application:
+            await application.start()
+            log.info("worker running: %s", ", ".join(jobs) or "no jobs")
+            await stop.wait()
+            await application.stop()
+
+    asyncio.run(work())
     return 0

@@ -169,6 +169,7 @@ def _entry(raw: feedparser.FeedParserDict, base: str, outlet: str | None) -> Fee
         published_at=published,
         author=html_to_text(author) or None,
         outlet=outlet,
+        categories=_categories(raw),
     )
     return FeedEntry(key, digest, article, teaser)
 
@@ -177,6 +178,12 @@ def _broken_entry(url: str, index: int, error: Exception) -> FeedEntry:
     where = f"{url}#item-{index + 1}"
     reason = f"unreadable item: {type(error).__name__}: {one_line(error, 120)}"
     return FeedEntry(_sha(where), _sha(reason), Skipped(where, reason), teaser=False)
+
+
+def _categories(raw: feedparser.FeedParserDict) -> tuple[str, ...]:
+    """The item's <category> / <dc:subject> terms, at most a few, each short."""
+    terms = (html_to_text(tag.get("term") or "") for tag in raw.get("tags") or [])
+    return tuple(dict.fromkeys(term[:80] for term in terms if term))[:8]
 
 
 def _link(raw: feedparser.FeedParserDict, base: str) -> str | None:

@@ -14,11 +14,13 @@ from bot.collect.dedup import NearDuplicates
 from bot.collect.files import read_path
 from bot.collect.language import detect_language
 from bot.collect.text import one_line
+from bot.collect.topics import article_topics
 from bot.collect.types import RawArticle, Skipped
 from bot.store import Store
 from bot.store.articles import add_article
 from bot.store.schema import Source
 from bot.store.sources import record_state, source_for
+from bot.store.topics import save_topics
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,10 @@ def store_item(
         report.skipped.append(Skipped(item.url, f"not stored: {one_line(error)}"))
         return None
     report.count(stored.outcome)
+    if stored.outcome in ("new", "updated"):
+        feed = source.feed_url or source.location if source and source.kind == "feed" else None
+        topics = article_topics(item.title, item.text, item.url, item.categories, feed)
+        save_topics(session, stored.article_id, topics)
     return stored.article_id
 
 

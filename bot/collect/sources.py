@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.collect.opml import OpmlError, Outline, read_opml, write_opml
+from bot.collect.presets import PresetError, load_preset
 from bot.config import Config
 from bot.inputs import MAX_URL
 from bot.store import Store
@@ -42,12 +43,14 @@ def feed_url(text: str) -> str:
 
 
 def sync_config(store: Store, config: Config) -> None:
-    """Make the stored feeds match `sources.feeds`: listed ones active, dropped ones retired
-    (their articles stay). Feeds readers added themselves are left alone."""
-    wanted = {feed_url(url) for url in config.sources.feeds}
+    """Make the stored feeds match `sources.feeds` and `sources.presets`: listed ones active,
+    dropped ones retired (their articles stay). Feeds readers added themselves are left alone."""
+    wanted = {feed_url(url): None for url in config.sources.feeds}
+    for name in config.sources.presets:
+        wanted.update({feed.url: feed.name for feed in _preset(name).feeds})
     with store.session() as session:
         for url in sorted(wanted):
-            ensure_feed(session, url, origin="config")
+            ensure_feed(session, url, origin="config", title=wanted[url])
         for source in active_feeds(session):
             if source.origin == "config" and source.location not in wanted:
                 source.active = False
@@ -58,6 +61,23 @@ def add_feeds(store: Store, urls: list[str]) -> list[tuple[str, bool]]:
     checked = [feed_url(url) for url in urls]
     with store.session() as session:
         return [(url, ensure_feed(session, url, origin="user")[1]) for url in checked]
+
+
+def add_preset(store: Store, name: str) -> list[tuple[str, bool]]:
+    """Add every feed of a shipped preset (bot/collect/presets.py); (url, True when new) each."""
+    feeds = _preset(name).feeds
+    with store.session() as session:
+        return [
+            (feed.url, ensure_feed(session, feed.url, origin="user", title=feed.name)[1])
+            for feed in feeds
+        ]
+
+
+def _preset(name: str):
+    try:
+        return load_preset(name)
+    except PresetError as error:
+        raise SourceError(str(error)) from None
 
 
 def remove_feed(store: Store, config: Config, url: str) -> None:

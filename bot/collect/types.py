@@ -15,6 +15,7 @@ class RawArticle:
     author: str | None = None
     outlet: str | None = None
     language: str | None = None
+    categories: tuple[str, ...] = ()  # the feed item's <category> terms, for its topics
 
 
 @dataclass(frozen=True)

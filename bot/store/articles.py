@@ -157,20 +157,32 @@ def pending_ids(session: Session, limit: int | None = None) -> list[int]:
     return list(session.scalars(query.limit(limit)))
 
 
-def day_bounds(day: dt.date, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
-    """A local calendar day as naive-UTC [start, end)."""
-    start = dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(dt.UTC)
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    return start.replace(tzinfo=None), end.astimezone(dt.UTC).replace(tzinfo=None)
-
-
 def day_time_column():
     """SQL for the time that places an article on a day: published, else ingested."""
     return func.coalesce(Article.published_at, Article.ingested_at)
 
 
-def articles_of_day(session: Session, day: dt.date, zone: dt.tzinfo) -> list[Article]:
-    start, end = day_bounds(day, zone)
+def articles_arrived(
+    session: Session, start: dt.datetime, end: dt.datetime, oldest: dt.datetime | None = None
+) -> list[Article]:
+    """The articles analysed in [start, end) (naive UTC) and published no earlier than
+    `oldest`, newest first."""
+    moment = day_time_column()
+    query = (
+        select(Article)
+        .where(
+            Article.status == "analysed", Article.analysed_at >= start, Article.analysed_at < end
+        )
+        .order_by(moment.desc(), Article.id.desc())
+    )
+    if oldest is not None:
+        query = query.where(moment >= oldest)
+    return list(session.scalars(query))
+
+
+def articles_between(session: Session, start: dt.datetime, end: dt.datetime) -> list[Article]:
+    """The analysed articles published (else ingested) in [start, end) (naive UTC), newest
+    first."""
     moment = day_time_column()
     query = (
         select(Article)

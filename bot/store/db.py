@@ -9,7 +9,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event
+from filelock import FileLock
+from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -49,18 +50,37 @@ def create_store_engine(url: str) -> Engine:
         raise StoreError(f"store.url: cannot use {parsed.render_as_string()!r}: {error}") from None
 
 
+# Any fixed number: the PostgreSQL advisory lock every process takes around its migrations.
+_MIGRATION_LOCK = 7_262_026
+
+
+@contextlib.contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """One process migrates at a time; the others wait and then find the schema current.
+    SQLite: a lock file beside the database (its own locks come too late: two processes would
+    both read "no tables" first)."""
+    database = engine.url.database or ""
+    if engine.dialect.name != "sqlite" or database in ("", ":memory:"):
+        yield
+        return
+    with FileLock(str(Path(database).expanduser()) + ".migrate.lock", timeout=300):
+        yield
+
+
 def migrate(engine: Engine, target: str = "heads") -> None:
     """Bring the schema to the newest version; data is kept (Alembic migrations)."""
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     sqlite = engine.dialect.name == "sqlite"
-    with engine.connect() as connection:
+    with _migration_lock(engine), engine.connect() as connection:
         if sqlite:
             # SQLite alters a table by copying it; with foreign keys on, dropping the old copy
             # would fail (or cascade). The pragma only works outside a transaction.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
         with connection.begin():
+            if engine.dialect.name == "postgresql":  # held until this transaction ends
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
             config.attributes["connection"] = connection
             # "heads": features add migrations on their own branches from 0001; all apply.
             command.upgrade(config, target)
@@ -69,6 +89,18 @@ def migrate(engine: Engine, target: str = "heads") -> None:
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             if broken:
                 raise StoreError(f"migration left broken references: {broken[:3]}")
+
+
+def insert_or_ignore(session: Session, table: Table, rows: list[dict], keys: list[str]) -> None:
+    """Insert the rows whose `keys` are not taken yet, in one statement, and skip the rest —
+    another process may have inserted the same row a moment ago (ON CONFLICT DO NOTHING)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(table).on_conflict_do_nothing(index_elements=keys), rows)
 
 
 class Store:

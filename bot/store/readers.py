@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.store.schema import Actor, Delivery, Follow, FollowNotice, Subscriber, utcnow
-
-
-def last_briefing_time(session: Session, chat_id: int) -> dt.datetime | None:
-    """When this chat last received a briefing (naive UTC), if ever."""
-    return session.scalar(
-        select(func.max(Delivery.sent_at))
-        .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
-        .where(Subscriber.chat_id == chat_id, Delivery.state == "sent")
-    )
+from bot.store.schema import Actor, Follow, FollowNotice, Subscriber, utcnow
 
 
 def reader(session: Session, chat_id: int) -> Subscriber | None:
@@ -42,25 +31,9 @@ def subscribed_readers(session: Session) -> list[Subscriber]:
     )
 
 
-def delivery(session: Session, subscriber_id: int, day: dt.date) -> Delivery | None:
-    return session.scalar(
-        select(Delivery).where(Delivery.subscriber_id == subscriber_id, Delivery.day == day)
-    )
-
-
-def claim_delivery(session: Session, subscriber_id: int, day: dt.date) -> Delivery:
-    """The delivery row for (reader, day), created if missing. The unique constraint makes two
-    processes racing for the same slot end up with one row."""
-    found = delivery(session, subscriber_id, day)
-    if found is not None:
-        return found
-    try:
-        with session.begin_nested():
-            found = Delivery(subscriber_id=subscriber_id, day=day, state="pending")
-            session.add(found)
-    except IntegrityError:
-        found = delivery(session, subscriber_id, day)
-    return found
+def deactivate(session: Session, subscriber_id: int) -> None:
+    """The reader blocked the bot or the chat is gone: no more briefings until they return."""
+    session.get(Subscriber, subscriber_id).active = False
 
 
 def follow(session: Session, subscriber: Subscriber, actor: Actor) -> bool:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -250,15 +251,20 @@ class StoryTermDay(Base):
     articles: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Briefing(Base):
-    """What a day's briefing contained, so later briefings can say what is new."""
+class Edition(Base):
+    """A briefing rendered for one window and language, stored once and shared by every reader
+    it goes to: a delivery names its edition, so whichever process sends or resumes it sends
+    the very same parts."""
 
-    __tablename__ = "briefings"
-    __table_args__ = (UniqueConstraint("day", "language", name="uq_briefings_day_language"),)
+    __tablename__ = "editions"
     id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[dt.date] = mapped_column(Date)
+    key: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of what selects it
     language: Mapped[str] = mapped_column(String(8))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    window_start: Mapped[dt.datetime] = mapped_column(DateTime)
+    window_end: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    parts: Mapped[list] = mapped_column(JSON, default=list)  # Telegram HTML, ≤ 4096 each
+    buttons: Mapped[list] = mapped_column(JSON, default=list)  # [[label, command], …]
     article_ids: Mapped[list] = mapped_column(JSON, default=list)
     actor_ids: Mapped[list] = mapped_column(JSON, default=list)
 
@@ -278,11 +284,15 @@ class Subscriber(Base):
 
 
 class Delivery(Base):
-    """One briefing for one subscriber for one day: written before sending, completed after."""
+    """One briefing for one subscriber for one day's slot: written before sending, completed
+    after. A process works on it only while it holds the lease (`owner`, renewed at
+    `claimed_at` with every part sent); a lease older than `delivery.lease_seconds` belongs to a
+    process that died and is taken over."""
 
     __tablename__ = "deliveries"
     __table_args__ = (
         UniqueConstraint("subscriber_id", "day", name="uq_deliveries_subscriber_day"),
+        Index("ix_deliveries_subscriber_state", "subscriber_id", "state", "window_end"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id"), index=True)
@@ -293,6 +303,33 @@ class Delivery(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     error: Mapped[str | None] = mapped_column(String(500))
+    # What the briefing covers ([start, end), naive UTC): the next one starts where it ended.
+    window_start: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    window_end: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    edition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("editions.id", ondelete="SET NULL"), index=True
+    )
+    owner: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Lease(Base):
+    """A named lease across processes: the one process that runs a scheduled job this tick
+    (`job:collect`, `job:deliver`) holds it until `until`."""
+
+    __tablename__ = "leases"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(String(64))
+    until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class SendBudget(Base):
+    """Telegram's overall sending rate, shared by every process: `next_at` (Unix time) is the
+    next free moment to send; taking it moves it on by one interval (bot/deliver.py)."""
+
+    __tablename__ = "send_budget"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class Follow(Base):
@@ -315,3 +352,26 @@ class FollowNotice(Base):
     story_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ArticleTopic(Base):
+    """A topic of an article (bot/collect/topics.py TOPICS): one or more per article."""
+
+    __tablename__ = "article_topics"
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class ReaderFilterEntry(Base):
+    """One of a reader's filters: a topic switched off ("topic"), a muted word or topic
+    ("mute"), or a word the briefing is limited to ("only")."""
+
+    __tablename__ = "reader_filters"
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    value: Mapped[str] = mapped_column(String(100), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,262 @@
+"""Topics of an article from a fixed German set, from the signals a real feed carries: the
+item's <category>, the section in its URL ("/sport/", "/politik/ausland/"), the section feed it
+came from, and — for items without those — its words (a hand-written lexicon,
+data/topic_words.txt: no trained artefact, so nothing licensed for evaluation only is in it)."""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+TOPICS = (
+    "inland",
+    "ausland",
+    "wirtschaft",
+    "sport",
+    "kultur",
+    "wissenschaft",
+    "digital",
+    "panorama",
+)
+LABELS = {
+    "inland": "Politik Inland",
+    "ausland": "Politik Ausland",
+    "wirtschaft": "Wirtschaft",
+    "sport": "Sport",
+    "kultur": "Kultur",
+    "wissenschaft": "Wissenschaft",
+    "digital": "Digital",
+    "panorama": "Panorama",
+}
+LEXICON_FILE = Path(__file__).parent / "data" / "topic_words.txt"
+MIN_INFIX = 5  # a stem this long matches inside a compound, a shorter one only at its start
+TITLE_WEIGHT = 3.0  # a word in the headline counts as much as three in the text
+PLACE_SHARE = 0.3  # chosen on 10kGNAD's dev half (bench/topics.py)
+# Political, but where? Domestic words against foreign ones; a tie is domestic.
+_SIDES = ("inland", "ausland")
+
+# Section names in URLs, <category> and feed addresses (folded, see `fold`), by topic.
+# "politik" alone leaves the side to the text.
+_SECTIONS = {
+    "inland": "inland innenpolitik deutschland oesterreich osterreich schweiz bundestag "
+    "bundespolitik landespolitik",
+    "ausland": "ausland aussenpolitik international internationales welt world europa eu "
+    "usa amerika asien afrika nahost",
+    "wirtschaft": "wirtschaft economy business finanzen finanz boerse borse geld unternehmen "
+    "konjunktur verbraucher immobilien karriere job arbeitsmarkt",
+    "sport": "sport sports fussball bundesliga formel1 formel-1 tennis wintersport "
+    "ski eishockey handball basketball olympia motorsport radsport",
+    "kultur": "kultur culture kino film musik buecher bucher literatur feuilleton kunst "
+    "theater medien etat tv fernsehen serien stars leute-kultur",
+    "wissenschaft": "wissenschaft wissen science forschung gesundheit medizin klima umwelt "
+    "natur weltraum",
+    "digital": "digital netzwelt technik tech technology web internet computer games "
+    "it netzpolitik multimedia mobil developer",
+    "panorama": "panorama vermischtes gesellschaft leute people kriminalitat kriminalitaet "
+    "justiz unglueck ungluck wetter regional lokales reise",
+}
+# Outlets that cover one topic, by web address: their items need no other signal.
+_OUTLETS = {
+    "kicker.de": "sport",
+    "sportschau.de": "sport",
+    "laola1.at": "sport",
+    "heise.de": "digital",
+    "golem.de": "digital",
+    "netzpolitik.org": "digital",
+    "t3n.de": "digital",
+    "handelsblatt.com": "wirtschaft",
+    "finanzen.net": "wirtschaft",
+    "spektrum.de": "wissenschaft",
+}
+_POLITICS = frozenset({"politik", "politics", "inlandausland"})
+
+
+def fold(text: str) -> str:
+    """Casefolded, without accents, ß as ss: "Fußball-Straße" → "fussball-strasse"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_WORD = re.compile(r"[^\W_]+", re.U)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text; hyphenated compounds give their parts."""
+    return _WORD.findall(fold(text))
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    exact: dict[str, dict[str, float]]  # word → topic → weight
+    prefix: dict[str, dict[str, float]]  # short stem → topic → weight
+    infix: dict[str, dict[str, float]]  # stem of MIN_INFIX+ letters → topic → weight
+    phrases: dict[str, dict[str, float]]  # "champions league" → topic → weight
+    longest: int
+
+
+@functools.cache
+def _lexicon() -> _Lexicon:
+    tables: dict[str, dict[str, dict[str, float]]] = {
+        k: defaultdict(dict) for k in ("exact", "prefix", "infix", "phrases")
+    }
+    topic = None
+    for line in LEXICON_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            topic = line.strip("[]")
+            continue
+        entry, _, weight = line.rpartition(" ")
+        if not entry or not _is_number(weight):
+            entry, weight = line, "1"
+        exact = entry.startswith("=")
+        key = fold(entry.lstrip("="))
+        if " " in key:
+            kind = "phrases"
+        elif exact:
+            kind = "exact"
+        else:
+            kind = "infix" if len(key) >= MIN_INFIX else "prefix"
+        table = tables[kind][key]
+        table[topic] = max(table.get(topic, 0.0), float(weight))
+    longest = max(map(len, tables["infix"]), default=MIN_INFIX)
+    return _Lexicon(**{k: dict(v) for k, v in tables.items()}, longest=longest)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=50_000)
+def _word_topics(word: str) -> tuple[tuple[str, float], ...]:
+    """Each topic's weight for one folded word: the strongest entry of the topic it matches."""
+    lexicon = _lexicon()
+    found: dict[str, float] = {}
+
+    def take(weights: dict[str, float] | None) -> None:
+        for topic, weight in (weights or {}).items():
+            found[topic] = max(found.get(topic, 0.0), weight)
+
+    take(lexicon.exact.get(word))
+    for end in range(2, min(len(word), MIN_INFIX - 1) + 1):
+        take(lexicon.prefix.get(word[:end]))
+    for start in range(len(word) - MIN_INFIX + 1):
+        for end in range(start + MIN_INFIX, min(len(word), start + lexicon.longest) + 1):
+            take(lexicon.infix.get(word[start:end]))
+    return tuple(found.items())
+
+
+def text_scores(title: str, text: str) -> dict[str, float]:
+    """Evidence per lexicon topic (politik, inland, ausland and the rest): each matched word's
+    weight, growing with the log of how often the word occurs (one word repeated all through
+    a text must not outweigh many different ones); headline words count TITLE_WEIGHT times."""
+    counts: dict[str, float] = defaultdict(float)
+    for word, occurrences in _weighted_words(title, text).items():
+        for topic, weight in _word_topics(word):
+            counts[topic] += weight * (1.0 + math.log(occurrences))
+    for part, factor in ((title, TITLE_WEIGHT), (text, 1.0)):
+        folded = " ".join(words(part))
+        for phrase, weights in _lexicon().phrases.items():
+            hits = folded.count(phrase)
+            for topic, weight in weights.items():
+                counts[topic] += weight * factor * min(hits, 1 + math.log1p(hits))
+    return dict(counts)
+
+
+def _weighted_words(title: str, text: str) -> dict[str, float]:
+    found: dict[str, float] = defaultdict(float)
+    for part, factor in ((title, TITLE_WEIGHT), (text, 1.0)):
+        for word in words(part):
+            found[word] += factor
+    return found
+
+
+def topic_of_text(title: str, text: str) -> str:
+    """The one topic a text's words point to most; Panorama when nothing does."""
+    scores = text_scores(title, text)
+    main = {t: scores.get(t, 0.0) for t in TOPICS if t not in _SIDES}
+    # Words of places and politicians say "politics" too, just less than "Regierung".
+    sides = sum(scores.get(side, 0.0) for side in _SIDES)
+    main["politik"] = scores.get("politik", 0.0) + PLACE_SHARE * sides
+    best = max(main, key=lambda t: (main[t], t == "politik"))
+    if main[best] == 0.0:
+        return "panorama"
+    return _side(scores) if best == "politik" else best
+
+
+def _side(scores: dict[str, float]) -> str:
+    return "ausland" if scores.get("ausland", 0.0) > scores.get("inland", 0.0) else "inland"
+
+
+def section_topics(signals: Iterable[str]) -> tuple[list[str], bool]:
+    """Topics named by section signals (categories, URL paths, feed addresses), and whether
+    any said "politics" without saying which side."""
+    found: list[str] = []
+    politics = False
+    for signal in signals:
+        for word in re.split(r"[^a-z0-9-]+", fold(signal)):
+            topic = _SECTION_WORDS.get(word)
+            if topic and topic not in found:
+                found.append(topic)
+            politics = politics or word in _POLITICS
+    return found, politics
+
+
+_SECTION_WORDS = {word: topic for topic, names in _SECTIONS.items() for word in names.split()}
+
+
+def url_sections(url: str | None) -> list[str]:
+    """The path segments of a web address that can name a section: "/politik/ausland/x.html"
+    → ["politik", "ausland"] (the last segment is the article's own name)."""
+    if not url or not url.startswith(("http://", "https://")):
+        return []
+    parts = [p for p in urlsplit(url).path.split("/") if p]
+    host = (urlsplit(url).hostname or "").split(".")
+    # sport.orf.at, wirtschaft.tagesspiegel.de: the subdomain names the section.
+    return host[:-2] + parts[:-1] if len(parts) > 1 else host[:-2] + parts[:1] * (url[-1] == "/")
+
+
+def article_topics(
+    title: str,
+    text: str,
+    url: str | None = None,
+    categories: Iterable[str] = (),
+    feed_url: str | None = None,
+) -> list[str]:
+    """One or more topics: those the item's categories, its URL's sections and its section
+    feed name, else the one its words point to. "Politik" alone gets its side from the text."""
+    signals = [*categories, *url_sections(url), *url_sections(feed_url)]
+    if feed_url:  # a feed's address names its section in its last part too: /sport.xml
+        signals.append(urlsplit(feed_url).path.rsplit("/", 1)[-1].split(".")[0])
+    topics, politics = section_topics(signals)
+    for address in (url, feed_url):
+        host = (urlsplit(address).hostname or "") if address else ""
+        outlet = next((t for h, t in _OUTLETS.items() if host == h or host.endswith("." + h)), None)
+        if outlet and outlet not in topics and not topics:
+            topics.append(outlet)
+    if politics and not any(t in topics for t in _SIDES):
+        topics.insert(0, _side(text_scores(title, text)))
+    return topics or [topic_of_text(title, text)]
+
+
+def story_topic(topics_per_article: Iterable[Iterable[str]]) -> str | None:
+    """A story's topic: the one most of its articles have (ties: the first in TOPICS)."""
+    votes: dict[str, int] = defaultdict(int)
+    for topics in topics_per_article:
+        for topic in set(topics):
+            votes[topic] += 1
+    if not votes:
+        return None
+    return max(TOPICS, key=lambda t: (votes.get(t, 0), -TOPICS.index(t))) if votes else None

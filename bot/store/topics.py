@@ -1,0 +1,45 @@
+"""Articles' topics: written when an article is stored, read per story for briefings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.collect.topics import article_topics, story_topic
+from bot.store.schema import Article, ArticleTopic
+
+
+def save_topics(session: Session, article_id: int, topics: list[str]) -> None:
+    """Replace an article's topics (an updated article may have moved section)."""
+    session.execute(delete(ArticleTopic).where(ArticleTopic.article_id == article_id))
+    session.add_all(ArticleTopic(article_id=article_id, topic=topic) for topic in topics)
+
+
+def topics_of(session: Session, articles: list[Article]) -> dict[int, list[str]]:
+    """Each article's topics; an article stored before topics existed gets them from its
+    words and address now (not written: this is a read path)."""
+    found: dict[int, list[str]] = defaultdict(list)
+    ids = [a.id for a in articles]
+    for start in range(0, len(ids), 500):
+        for article_id, topic in session.execute(
+            select(ArticleTopic.article_id, ArticleTopic.topic).where(
+                ArticleTopic.article_id.in_(ids[start : start + 500])
+            )
+        ):
+            found[article_id].append(topic)
+    for article in articles:
+        if article.id not in found:
+            found[article.id] = article_topics(article.title, article.text, article.url)
+    return dict(found)
+
+
+def story_topics(session: Session, stories: dict[int, list[Article]]) -> dict[int, str | None]:
+    """Each story's topic: its articles' majority."""
+    every = [a for articles in stories.values() for a in articles]
+    topics = topics_of(session, every)
+    return {
+        story_id: story_topic(topics[a.id] for a in articles)
+        for story_id, articles in stories.items()
+    }
