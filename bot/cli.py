@@ -9,8 +9,9 @@ import os
 import sys
 from pathlib import Path
 
-from bot.config import Config, ConfigError, load_config
-from bot.logs import setup_logging
+from bot.config import TOKEN_ENV, Config, ConfigError, load_config
+from bot.inputs import BadInput, parse_day
+from bot.logs import describe_error, masked_traceback, redact, setup_logging
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -65,9 +66,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+        return parse_day(value)
+    except BadInput as error:
+        raise argparse.ArgumentTypeError(error.message("en")) from None
 
 
 def _jobs(value: str) -> tuple[str, ...]:
@@ -82,22 +83,26 @@ def _jobs(value: str) -> tuple[str, ...]:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    setup_logging(args.verbose)
+    setup_logging(args.verbose, [os.environ.get(TOKEN_ENV, "")])
+    config = None
     try:
         config = load_config(args.config)
         setup_logging(args.verbose, [config.telegram.token, config.telegram.webhook_secret])
         return COMMANDS[args.command](config, args)
     except ConfigError as error:
-        print(f"morgenlage: config error: {error}", file=sys.stderr)
+        print(f"morgenlage: config error: {redact(str(error))}", file=sys.stderr)
         return 2
-    except (RuntimeError, OSError) as error:  # StoreError, ModelError, unreadable files
-        print(f"morgenlage: {error}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `morgenlage brief | head`: the reader has seen enough
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python's exit flush quiet
         return 0
+    except Exception as error:  # the one place an error reaches stderr: one redacted line
+        if args.verbose:
+            print(masked_traceback(error), file=sys.stderr, end="")
+        bot_api = config.telegram.base_url if config else ""
+        print(f"morgenlage: {describe_error(error, bot_api)}", file=sys.stderr)
+        return 1
 
 
 def _services(config: Config):

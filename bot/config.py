@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import ipaddress
 import os
+import re
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
+from bot.inputs import MAX_URL, BadInput, parse_clock
 from bot.paths import shipped_seeds_dir
 
 CONFIG_ENV = "MORGENLAGE_CONFIG"
@@ -64,7 +66,8 @@ class CollectConfig:
     retries: int = 2  # further tries after a timeout, 5xx or 429
     backoff: float = 1.0  # seconds before the first retry; doubles each time
     user_agent: str = ""  # empty: "Morgenlage/<version> (news briefing bot; …)"
-    allow_private_addresses: tuple[str, ...] = ()  # e.g. ["127.0.0.1", "10.0.0.0/8"]
+    # e.g. ["10.0.0.0/8", "127.0.0.1:8080", "[::1]:8080"]: a port limits the entry to that port
+    allow_private_addresses: tuple[str, ...] = ()
     fetch_full_text: bool = True  # fetch the article page when a feed item is only a teaser
 
 
@@ -87,11 +90,33 @@ def _validate_collect(config: Config) -> None:
         raise ConfigError(f"collect.backoff: expected 0 to 60 seconds, got {c.backoff:g}")
     for value in c.allow_private_addresses:
         try:
-            ipaddress.ip_network(value, strict=False)
+            allowed_network(value)
         except ValueError:
             raise ConfigError(
-                f"collect.allow_private_addresses: not an address or network: {value!r}"
+                "collect.allow_private_addresses: not an address or network (with an optional "
+                f"port: 127.0.0.1:8080, [::1]:8080, 10.0.0.0/8): {value!r}"
             ) from None
+    for url in config.sources.feeds:
+        if len(url) > MAX_URL:
+            raise ConfigError(f"sources.feeds: a URL longer than {MAX_URL} characters")
+
+
+_BRACKETED = re.compile(r"\[(?P<network>[^\]]+)\](?::(?P<port>\d{1,5}))?")
+
+
+def allowed_network(
+    value: str,
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, int | None]:
+    """An `allow_private_addresses` entry: a network and the one port allowed (None: any).
+    "127.0.0.1", "10.0.0.0/8:443", "[::1]:8080", "fc00::/7". Raises ValueError."""
+    text, port = value.strip(), None
+    if match := _BRACKETED.fullmatch(text):
+        text, port = match["network"], match["port"]
+    elif text.count(":") == 1:  # IPv4 with a port (an IPv6 address has several colons)
+        text, port = text.split(":")
+    if port is not None and not (str(port).isdigit() and 1 <= int(port) <= 65535):
+        raise ValueError(f"not a port: {port}")
+    return ipaddress.ip_network(text, strict=False), int(port) if port is not None else None
 
 
 @dataclass(frozen=True)
@@ -215,10 +240,16 @@ def _validate(config: Config) -> None:
         raise ConfigError(f"briefing.figures: expected 0 to 20, got {b.figures}")
     if not 50 <= b.reading_words <= 10_000:
         raise ConfigError(f"briefing.reading_words: expected 50 to 10000, got {b.reading_words}")
-    if config.analysis.batch_size < 1:
-        raise ConfigError("analysis.batch_size: expected at least 1")
-    if config.analysis.max_chars < 1000:
-        raise ConfigError("analysis.max_chars: expected at least 1000")
+    if not 1 <= config.analysis.batch_size <= 10_000:
+        raise ConfigError("analysis.batch_size: expected 1 to 10000")
+    if not 1000 <= config.analysis.max_chars <= 10_000_000:
+        raise ConfigError("analysis.max_chars: expected 1000 to 10000000")
+    port = config.telegram.webhook_port
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"telegram.webhook_port: expected 1 to 65535, got {port}")
+    for admin in config.telegram.admins:
+        if not 1 <= admin < 2**63:
+            raise ConfigError(f"telegram.admins: not a Telegram user id: {admin}")
     for key in ("base_url", "webhook_url"):
         url = getattr(config.telegram, key)
         if url and not url.startswith(("http://", "https://")):
@@ -228,18 +259,17 @@ def _validate(config: Config) -> None:
         raise ConfigError(f"delivery.default_time: expected HH:MM, got {d.default_time!r}")
     if not 0 <= d.grace_minutes <= 24 * 60:
         raise ConfigError("delivery.grace_minutes: expected 0 to 1440")
-    if d.collect_minutes < 1:
-        raise ConfigError("delivery.collect_minutes: expected at least 1")
+    if not 1 <= d.collect_minutes <= 7 * 24 * 60:
+        raise ConfigError("delivery.collect_minutes: expected 1 to 10080 (a week)")
     if not 0.1 <= d.messages_per_second <= 30:
         raise ConfigError("delivery.messages_per_second: expected 0.1 to 30 (Telegram's limit)")
 
 
 def parse_hhmm(value: str) -> dt.time | None:
-    """ "07:30" → time(7, 30); anything else → None."""
+    """ "07:30" → time(7, 30); anything else (also "99999999999999999999:00") → None."""
     try:
-        hours, minutes = value.strip().split(":")
-        return dt.time(int(hours), int(minutes))
-    except ValueError:
+        return parse_clock(value)
+    except BadInput:
         return None
 
 

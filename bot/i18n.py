@@ -64,7 +64,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sub.subscribed": "Abonniert: täglich um {time} Uhr ({zone}).",
         "sub.unsubscribed": "Abbestellt. Mit /subscribe jederzeit wieder.",
         "sub.not_subscribed": "Sie haben die Morgenlage nicht abonniert. /subscribe 07:00",
-        "sub.bad_time": "Die Uhrzeit verstehe ich nicht: „{value}“. Bitte so: /subscribe 07:30",
         "settings.title": "Einstellungen",
         "settings.time": "Zustellzeit",
         "settings.zone": "Zeitzone",
@@ -73,8 +72,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "settings.yes": "ja",
         "settings.no": "nein",
         "settings.saved": "Gespeichert.",
-        "settings.bad_zone": "Diese Zeitzone kenne ich nicht: „{value}“. "
-        "Beispiel: /timezone Europe/Berlin",
         "settings.bad_language": "Sprachen: de, en. Beispiel: /language en",
         "follow.missing": "Bitte einen Namen angeben, z. B. /follow Rubio",
         "follow.done": "Sie folgen jetzt {name}. Neue Meldungen kommen als kurze Nachricht.",
@@ -88,6 +85,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "stats": "{subscribers} Abonnenten, {articles} Artikel, {actors} Akteure, "
         "{sent} Lagen zugestellt",
         "collect.done": "Sammeln fertig: {summary}",
+        "input.day": "Das Datum verstehe ich nicht: „{value}“. Bitte so: 2025-02-18 "
+        "(zwischen {low} und {high}).",
+        "input.time": "Die Uhrzeit verstehe ich nicht: „{value}“. Bitte so: 07:30 "
+        "(von {low} bis {high}).",
+        "input.id": "Die Nummer verstehe ich nicht: „{value}“. Bitte so: #12 "
+        "(von {low} bis {high}).",
+        "input.number": "Die Zahl verstehe ich nicht: „{value}“. Bitte von {low} bis {high}.",
+        "input.zone": "Diese Zeitzone kenne ich nicht: „{value}“. "
+        "Beispiel: /timezone Europe/Berlin",
+        "error.internal": "Das hat nicht geklappt — ein Fehler bei mir, nicht bei Ihnen. "
+        "Bitte später noch einmal.",
+        "sub.local": "Die lokale Konsole stellt nichts zu: die tägliche Lage kommt über Telegram "
+        "(mit MORGENLAGE_TELEGRAM_TOKEN). Hier zeigt /today sie jederzeit.",
     },
     "en": {
         "briefing.title": "Morning Briefing",
@@ -143,7 +153,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sub.subscribed": "Subscribed: every day at {time} ({zone}).",
         "sub.unsubscribed": "Unsubscribed. /subscribe brings it back any time.",
         "sub.not_subscribed": "You are not subscribed. /subscribe 07:00",
-        "sub.bad_time": "I can't read the time “{value}”. Please write: /subscribe 07:30",
         "settings.title": "Settings",
         "settings.time": "Delivery time",
         "settings.zone": "Time zone",
@@ -152,8 +161,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "settings.yes": "yes",
         "settings.no": "no",
         "settings.saved": "Saved.",
-        "settings.bad_zone": "I don't know the time zone “{value}”. "
-        "Example: /timezone Europe/London",
         "settings.bad_language": "Languages: de, en. Example: /language de",
         "follow.missing": "Please give a name, e.g. /follow Rubio",
         "follow.done": "You now follow {name}. New stories arrive as a short message.",
@@ -167,6 +174,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "stats": "{subscribers} subscribers, {articles} articles, {actors} actors, "
         "{sent} briefings delivered",
         "collect.done": "Collection done: {summary}",
+        "input.day": "I can't read the date “{value}”. Please write: 2025-02-18 "
+        "(from {low} to {high}).",
+        "input.time": "I can't read the time “{value}”. Please write: 07:30 "
+        "(from {low} to {high}).",
+        "input.id": "I can't read the number “{value}”. Please write: #12 (from {low} to {high}).",
+        "input.number": "I can't read the number “{value}”. Please give {low} to {high}.",
+        "input.zone": "I don't know the time zone “{value}”. Example: /timezone Europe/London",
+        "error.internal": "That did not work — a fault on my side, not yours. Please try again "
+        "later.",
+        "sub.local": "The local console delivers nothing: the daily briefing comes through "
+        "Telegram (with MORGENLAGE_TELEGRAM_TOKEN). Here /today shows it any time.",
     },
 }
 

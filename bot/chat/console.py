@@ -6,11 +6,13 @@ a prompt, and typing a button's number presses it.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import TextIO
 
 from bot.chat.handlers import dispatch
 from bot.chat.reply import Button, Chat, Reply, Services
+from bot.inputs import BadInput, parse_number
 
 CONSOLE_CHAT_ID = 0
 
@@ -39,8 +41,9 @@ def run_console(services: Services, stdin: TextIO = sys.stdin, out: TextIO = sys
         if not line:
             return 0
         text = line.strip()
-        if text.isdigit() and 1 <= int(text) <= len(buttons):
-            text = buttons[int(text) - 1].command
+        if buttons and text.isdigit():  # a button's number; "²" and 5000 digits are text
+            with contextlib.suppress(BadInput):
+                text = buttons[parse_number(text, 1, len(buttons)) - 1].command
         if text in ("/quit", "/exit"):
             return 0
         for reply in dispatch(services, chat, text):

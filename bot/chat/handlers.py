@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from bot.brief.window import Window, day_window, since_window
 from bot.chat.reply import Button, Chat, Reply, Services, message
 from bot.filters import ReaderFilter
 from bot.i18n import t
+from bot.inputs import BadInput, parse_day, parse_id
 from bot.store.actors import find_actor, top_actors
 from bot.store.articles import articles_between, day_time_column
 from bot.store.deliveries import last_window_end
@@ -26,6 +28,7 @@ from bot.store.readers import reader
 from bot.store.schema import Article, Sentence
 from bot.store.sources import health as source_health
 
+log = logging.getLogger(__name__)
 MAX_ARGUMENT = 200
 SEARCH_DAYS = 14
 
@@ -88,7 +91,11 @@ def dispatch(
         return [message(t(chat.language, "unknown", command=f"/{name}"))]
     if len(args) > MAX_ARGUMENT:
         return [message(t(chat.language, "too_long", limit=MAX_ARGUMENT))]
-    replies = entry.handler(services, chat, args)
+    try:
+        replies = entry.handler(services, chat, args)
+    except Exception:  # a bug must cost one answer, never the console or the update
+        log.exception("/%s failed", name)
+        return [message(t(chat.language, "error.internal"))]
     return replies if isinstance(replies, list) else [replies]
 
 
@@ -171,9 +178,9 @@ def yesterday(services: Services, chat: Chat, args: str) -> Reply:
 @command("briefing", "/briefing 2025-02-18", "die Lage eines Tages", "the briefing of a given day")
 def briefing(services: Services, chat: Chat, args: str) -> Reply:
     try:
-        day = dt.date.fromisoformat(args.strip())
-    except ValueError:
-        return message(t(chat.language, "date.invalid", value=args or "—"))
+        day = parse_day(args)
+    except BadInput as error:
+        return message(error.message(chat.language))
     return briefing_reply(services, chat, day_window(day, zone_of(services, chat)))
 
 
@@ -191,6 +198,11 @@ def one_actor(services: Services, chat: Chat, args: str, verb: str, missing: str
     lang = chat.language
     if not args:
         return message(t(lang, missing))
+    if args.startswith("#"):  # a button's "/actor #12": an id, checked before the store sees it
+        try:
+            parse_id(args)
+        except BadInput as error:
+            return message(error.message(lang))
     with services.store.session() as session:
         match = find_actor(session, args)
         if len(match.exact) == 1:

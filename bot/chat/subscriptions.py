@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import object_session
 
+from bot.chat.console import CONSOLE_CHAT_ID
 from bot.chat.filter_view import filter_settings_lines
 from bot.chat.handlers import command, help_, one_actor
 from bot.chat.reply import Button, Chat, Reply, Services, message
-from bot.config import parse_hhmm
 from bot.i18n import LANGUAGES, t
+from bot.inputs import BadInput, parse_clock, parse_zone
 from bot.store.readers import follow, followed, reader, reader_or_new, unfollow
 from bot.store.schema import Actor, Article, Delivery, Subscriber
 
@@ -29,6 +28,8 @@ def _defaults(services: Services, chat: Chat) -> dict:
 
 @command("start", "/start", "Begrüßung und Abo der täglichen Lage", "welcome and subscription")
 def start(services: Services, chat: Chat, args: str) -> list[Reply]:
+    if chat.chat_id == CONSOLE_CHAT_ID:
+        return [message(t(chat.language, "sub.local")), help_(services, chat, "")]
     with services.store.session() as session:
         row = reader_or_new(session, chat.chat_id, chat.chat_type, _defaults(services, chat))
         row.subscribed = row.active = True
@@ -42,13 +43,17 @@ def start(services: Services, chat: Chat, args: str) -> list[Reply]:
 @command("subscribe", "/subscribe 07:30", "tägliche Lage abonnieren", "subscribe to the briefing")
 def subscribe(services: Services, chat: Chat, args: str) -> Reply:
     lang = chat.language
-    if args and parse_hhmm(args) is None:
-        return message(t(lang, "sub.bad_time", value=args))
+    try:
+        time = parse_clock(args) if args else None
+    except BadInput as error:
+        return message(error.message(lang))
+    if chat.chat_id == CONSOLE_CHAT_ID:  # nobody to deliver to: no subscriber row
+        return message(t(lang, "sub.local"))
     with services.store.session() as session:
         row = reader_or_new(session, chat.chat_id, chat.chat_type, _defaults(services, chat))
         row.subscribed = row.active = True
-        if args:
-            row.delivery_time = parse_hhmm(args).strftime("%H:%M")
+        if time is not None:
+            row.delivery_time = time.strftime("%H:%M")
         return message(t(lang, "sub.subscribed", time=row.delivery_time, zone=row.timezone))
 
 
@@ -102,9 +107,9 @@ def language(services: Services, chat: Chat, args: str) -> Reply:
 @command("timezone", "/timezone Europe/Berlin", "Zeitzone", "time zone", hidden=True)
 def timezone(services: Services, chat: Chat, args: str) -> Reply:
     try:
-        zone = ZoneInfo(args.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        return message(t(chat.language, "settings.bad_zone", value=args or "—"))
+        zone = parse_zone(args)
+    except BadInput as error:
+        return message(error.message(chat.language))
     with services.store.session() as session:
         row = reader_or_new(session, chat.chat_id, chat.chat_type, _defaults(services, chat))
         row.timezone = zone.key

@@ -55,6 +55,7 @@ from bot.deliver import (
     shared_limiter,
 )
 from bot.i18n import t
+from bot.logs import describe_error
 from bot.ratelimit import RateLimiter
 from bot.schedule import JOBS, schedule_jobs
 
@@ -201,7 +202,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    log.error("update failed: %s", context.error, exc_info=context.error)
+    """One redacted line per failed update or job; with -v (INFO) the masked traceback too."""
+    error = context.error
+    if error is None:
+        return
+    base_url = context.application.bot_data["morgenlage"].services.config.telegram.base_url
+    verbose = log.isEnabledFor(logging.INFO)
+    log.error(
+        "update failed: %s", describe_error(error, base_url), exc_info=error if verbose else None
+    )
 
 
 async def _announce_commands(application: Application) -> None:

@@ -169,7 +169,7 @@ async def read_feed(
         return FeedResult(target, status=f"error: {error}", error=str(error))
     fresh = [entry for entry in parsed.entries if known.get(entry.key) != entry.digest]
     completed = await asyncio.gather(
-        *(_complete(fetcher, entry, parsed.language, settings) for entry in fresh)
+        *(_complete_or_skip(fetcher, entry, parsed.language, settings) for entry in fresh)
     )
     pages = sum(fetched_page for _item, _remember, fetched_page in completed)
     skipped = sum(isinstance(item, Skipped) for item, _remember, _page in completed)
@@ -235,6 +235,19 @@ async def off_loop(function: Callable[..., T], *args: object) -> T:
 
 async def _parsed(fetched: Fetched) -> ParsedFeed:
     return await off_loop(parse_feed, fetched.content, fetched.url, fetched.content_type)
+
+
+async def _complete_or_skip(
+    fetcher: Fetcher, entry: FeedEntry, hint: str | None, settings: CollectConfig
+) -> tuple[RawArticle | Skipped, bool, bool]:
+    """`_complete` inside the item's own error boundary: a surprise skips this item only (and
+    it is tried again next run)."""
+    try:
+        return await _complete(fetcher, entry, hint, settings)
+    except Exception as error:
+        where = entry.article.url if isinstance(entry.article, RawArticle) else entry.article.where
+        log.warning("%s: item skipped: %s", where, one_line(error))
+        return Skipped(where, f"unreadable item: {one_line(error)}"), False, False
 
 
 async def _complete(

@@ -21,6 +21,7 @@ import lxml.html
 
 from bot.collect.text import html_to_text, one_line, parse_date
 from bot.collect.types import RawArticle, Skipped
+from bot.inputs import MAX_URL
 
 MAX_ENTRIES = 200  # the newest items of a huge feed are enough; bounds the page fetches
 MIN_TEXT_CHARS = 80  # the same floor as for local files
@@ -85,8 +86,11 @@ def parse_feed(content: bytes, url: str, content_type: str = "") -> ParsedFeed:
     title = html_to_text(feed.get("title", "")) or None
     outlet = _outlet(title, feed.get("link") or url)
     entries, keys = [], set()
-    for raw in parsed.entries[:MAX_ENTRIES]:
-        entry = _entry(raw, url, outlet)
+    for index, raw in enumerate(parsed.entries[:MAX_ENTRIES]):
+        try:
+            entry = _entry(raw, url, outlet)
+        except Exception as error:  # one odd item costs itself, not the feed
+            entry = _broken_entry(url, index, error)
         if entry.key not in keys:  # a feed listing an item twice means it once
             keys.add(entry.key)
             entries.append(entry)
@@ -170,6 +174,12 @@ def _entry(raw: feedparser.FeedParserDict, base: str, outlet: str | None) -> Fee
     return FeedEntry(key, digest, article, teaser)
 
 
+def _broken_entry(url: str, index: int, error: Exception) -> FeedEntry:
+    where = f"{url}#item-{index + 1}"
+    reason = f"unreadable item: {type(error).__name__}: {one_line(error, 120)}"
+    return FeedEntry(_sha(where), _sha(reason), Skipped(where, reason), teaser=False)
+
+
 def _categories(raw: feedparser.FeedParserDict) -> tuple[str, ...]:
     """The item's <category> / <dc:subject> terms, at most a few, each short."""
     terms = (html_to_text(tag.get("term") or "") for tag in raw.get("tags") or [])
@@ -185,7 +195,7 @@ def _link(raw: feedparser.FeedParserDict, base: str) -> str | None:
     if raw.get("guidislink") or str(raw.get("id", "")).startswith(("http://", "https://")):
         candidates.append(raw.get("id"))
     for candidate in candidates:
-        if candidate and isinstance(candidate, str):
+        if candidate and isinstance(candidate, str) and len(candidate) <= MAX_URL:
             absolute = urljoin(base, candidate.strip())
             if urlsplit(absolute).scheme in ("http", "https") and urlsplit(absolute).netloc:
                 return absolute

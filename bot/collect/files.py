@@ -10,7 +10,15 @@ from pathlib import Path
 import yaml
 
 from bot.collect.pages import extract_article
-from bot.collect.text import NotText, clean_text, decode, looks_binary, parse_date, title_from_text
+from bot.collect.text import (
+    NotText,
+    clean_text,
+    decode,
+    looks_binary,
+    one_line,
+    parse_date,
+    title_from_text,
+)
 from bot.collect.types import RawArticle, Skipped
 
 log = logging.getLogger(__name__)
@@ -18,6 +26,17 @@ log = logging.getLogger(__name__)
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json")
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MIN_TEXT_CHARS = 80
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, but dates stay text for `parse_date`: YAML's own reading raises on
+    "date: 2025-02-30"."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def find_files(path: Path) -> Iterator[Path]:
@@ -78,11 +97,11 @@ def _from_markdown(raw: str, url: str) -> RawArticle:
         parts = raw.split("\n---", 1)
         if len(parts) == 2:
             try:
-                loaded = yaml.safe_load(parts[0][3:])
+                loaded = yaml.load(parts[0][3:], Loader=_FrontMatterLoader)  # a SafeLoader
                 meta = loaded if isinstance(loaded, dict) else {}
                 body = parts[1].split("\n", 1)[1] if "\n" in parts[1] else ""
-            except yaml.YAMLError:
-                log.warning("%s: unreadable front matter, read as text", url)
+            except (yaml.YAMLError, ValueError, RecursionError) as error:
+                log.warning("%s: unreadable front matter, read as text: %s", url, one_line(error))
     text = clean_text(_strip_markdown(body))
     return _from_plain(
         text,
@@ -104,10 +123,14 @@ def _strip_markdown(body: str) -> str:
 
 def _from_json(raw: str, url: str, where: str) -> list[RawArticle | Skipped]:
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_int=_json_int)
     except json.JSONDecodeError as error:
         return [Skipped(where, f"invalid JSON ({error.msg}, line {error.lineno})")]
+    except RecursionError:
+        return [Skipped(where, "invalid JSON (nested too deeply)")]
     records = data if isinstance(data, list) else [data]
+    if not records:
+        return [Skipped(where, "JSON without articles (an empty list)")]
     items: list[RawArticle | Skipped] = []
     for index, record in enumerate(records):
         item_url = url if len(records) == 1 else f"{url}#{index}"
@@ -131,14 +154,31 @@ def _from_json(raw: str, url: str, where: str) -> list[RawArticle | Skipped]:
     return items
 
 
+def _json_int(digits: str) -> int | str:
+    """A JSON integer; one too long for int() (Python refuses 4300+ digits) stays text."""
+    return int(digits) if len(digits) <= 100 else digits
+
+
 def _text_or_none(value: object) -> str | None:
     return clean_text(value) or None if isinstance(value, str) else None
 
 
 def read_path(path: Path) -> Iterator[RawArticle | Skipped]:
-    """Every article under `path`; a missing path is one Skipped."""
-    if not path.exists():
-        yield Skipped(str(path), "no such file or folder")
+    """Every article under `path`; a missing path is one Skipped. Each file is read inside its
+    own error boundary: whatever it raises skips that file, with the reason, and no other."""
+    try:
+        if not path.exists():
+            yield Skipped(str(path), "no such file or folder")
+            return
+        files = list(find_files(path))
+    except OSError as error:
+        yield Skipped(str(path), f"cannot read: {error.strerror or error}")
         return
-    for file in find_files(path):
-        yield from read_file(file)
+    for file in files:
+        try:
+            items = read_file(file)
+        except Exception as error:  # any surprise costs this file only
+            verbose = log.isEnabledFor(logging.INFO)  # -v: with the traceback
+            log.warning("%s: skipped: %s", file, one_line(error), exc_info=verbose)
+            items = [Skipped(str(file), f"unreadable: {type(error).__name__}: {one_line(error)}")]
+        yield from items

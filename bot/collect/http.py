@@ -1,12 +1,14 @@
 """Fetching over HTTP(S) for the collector: safe, polite and bounded.
 
-Safe: only http and https, and no private, loopback or link-local address (checked on the
-resolved name before connecting and on the connected peer, for every redirect hop) unless
-`collect.allow_private_addresses` names it. Polite: an honest User-Agent, conditional GET,
-at most `collect.per_host` requests per host at a time, backoff before a retry. Bounded: every
-hop has a total deadline (a slow drip is cut off like a timeout), bodies stop at
-`collect.max_bytes` (counted after gzip, so a compression bomb stops too), redirects stop at
-`MAX_REDIRECTS`. Failures raise `FetchError` with a one-line reason for the source's state.
+Safe: only http and https, URLs of at most `MAX_URL` characters, and no private, loopback or
+link-local address (IPv4 inside IPv6 included) unless `collect.allow_private_addresses` names
+it, with its port if one is given. The name is resolved and checked once; the connection goes to
+that checked address, never to a second DNS answer; every redirect hop is checked again.
+Polite: an honest User-Agent, conditional GET, at most `collect.per_host` requests per host at
+a time, backoff before a retry. Bounded: every hop has a total deadline (a slow drip is cut off
+like a timeout), bodies stop at `collect.max_bytes` (counted after gzip, so a compression bomb
+stops too), redirects stop at `MAX_REDIRECTS`. Failures raise `FetchError` with a one-line
+reason for the source's state.
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ import ipaddress
 import logging
 import random
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from importlib import metadata
+from typing import Any
 
+import httpcore
 import httpx
 
 from bot.collect.text import one_line
-from bot.config import CollectConfig
+from bot.config import CollectConfig, allowed_network
+from bot.inputs import MAX_URL
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +91,7 @@ class Fetcher:
     ) -> None:
         self.config = config
         self.requests = 0
-        self._allowed = [
-            ipaddress.ip_network(net, strict=False) for net in config.allow_private_addresses
-        ]
+        self._allowed = [allowed_network(entry) for entry in config.allow_private_addresses]
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._all = asyncio.Semaphore(config.concurrency)
@@ -96,14 +99,15 @@ class Fetcher:
         self._resolved: dict[tuple[str, int], list[Address]] = {}
 
     async def __aenter__(self) -> Fetcher:
+        limits = httpx.Limits(
+            max_connections=self.config.concurrency + 4,
+            max_keepalive_connections=self.config.concurrency,
+        )
         self._client = httpx.AsyncClient(
-            transport=self._transport,
+            transport=self._transport or _VettedTransport(_VettedBackend(self._vetted), limits),
             headers={"User-Agent": self.config.user_agent or default_user_agent()},
             timeout=httpx.Timeout(self.config.timeout),
-            limits=httpx.Limits(
-                max_connections=self.config.concurrency + 4,
-                max_keepalive_connections=self.config.concurrency,
-            ),
+            limits=limits,
             follow_redirects=False,  # each hop is checked against the address rules
             # Proxies from the environment would hide the real peer from the address check.
             trust_env=False,
@@ -169,6 +173,8 @@ class Fetcher:
         raise FetchError(f"too many redirects (more than {MAX_REDIRECTS})")
 
     async def _get(self, url: str, headers: dict[str, str]) -> _Response:
+        if len(url) > MAX_URL:
+            raise FetchError(f"URL too long ({len(url)} characters, limit {MAX_URL})")
         try:
             parsed = httpx.URL(url)
         except httpx.InvalidURL as error:
@@ -243,6 +249,11 @@ class Fetcher:
             yield
 
     async def _check_host(self, host: str, port: int) -> None:
+        await self._vetted(host, port)
+
+    async def _vetted(self, host: str, port: int) -> list[Address]:
+        """The host's addresses, resolved once per run, each one allowed (else FetchError).
+        Connections go to exactly these (`_VettedBackend`): DNS is not asked a second time."""
         key = (host.lower(), port)
         if key not in self._resolved:
             try:
@@ -251,18 +262,19 @@ class Fetcher:
             except ValueError:
                 self._resolved[key] = await _resolve(host, port)
         for address in self._resolved[key]:
-            self._refuse_private(address, host)
+            self._refuse_private(address, host, port)
+        return self._resolved[key]
 
     def _check_peer(self, response: httpx.Response, host: str) -> None:
-        """The address actually connected to, in case DNS answered differently this time."""
+        """The address actually connected to (a second line of defence)."""
         stream = response.extensions.get("network_stream")
         peer = stream.get_extra_info("server_addr") if stream is not None else None
         if peer:
-            with contextlib.suppress(ValueError):
-                self._refuse_private(ipaddress.ip_address(peer[0]), host)
+            with contextlib.suppress(ValueError, IndexError):
+                self._refuse_private(ipaddress.ip_address(peer[0]), host, peer[1])
 
-    def _refuse_private(self, address: Address, host: str) -> None:
-        if address_allowed(address, self._allowed):
+    def _refuse_private(self, address: Address, host: str, port: int | None = None) -> None:
+        if address_allowed(address, self._allowed, port):
             return
         raise FetchError(
             f"refused: {host} is a private, loopback or link-local address ({address}); "
@@ -280,14 +292,91 @@ class _Response:
     location: str = ""
 
 
-def address_allowed(address: Address, allowed: list[Network]) -> bool:
-    """Public unicast addresses, and those in `allowed`; never private, loopback, link-local,
-    shared, reserved or multicast ones otherwise (an IPv4 address inside IPv6 counts as IPv4)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    if address.is_global and not address.is_multicast:
+def address_allowed(
+    address: Address, allowed: list[Network | tuple[Network, int | None]], port: int | None = None
+) -> bool:
+    """Public unicast addresses, and those in `allowed` (a network, or a network and the one
+    port allowed there); never private, loopback, link-local, shared, reserved or multicast
+    ones otherwise. An IPv4 address inside IPv6 (mapped, compatible, NAT64, 6to4) counts as
+    IPv4: [64:ff9b::7f00:1] is 127.0.0.1."""
+    inner = embedded_ipv4(address) if isinstance(address, ipaddress.IPv6Address) else None
+    forms = [address, inner] if inner is not None else [address]
+    if all(form.is_global and not form.is_multicast for form in forms):
         return True
-    return any(address in network for network in allowed)
+    for entry in allowed:
+        network, only = entry if isinstance(entry, tuple) else (entry, None)
+        if only is not None and only != port:
+            continue
+        if any(form.version == network.version and form in network for form in forms):
+            return True
+    return False
+
+
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries: ::ffff:a.b.c.d, ::a.b.c.d (the deprecated
+    "compatible" form), NAT64 64:ff9b::a.b.c.d, 6to4 2002:AABB:CCDD::."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    low = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if int(address) >> 32 == 0 and int(address) > 1:  # not :: nor ::1, which are IPv6's own
+        return low
+    return low if any(address in network for network in _NAT64) else None
+
+
+class _VettedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend, connecting to the fetcher's vetted addresses of a host
+    instead of resolving it again: a DNS-rebinding host never receives the request. TLS still
+    names the host (SNI and certificate check use the URL's name)."""
+
+    def __init__(self, vetted: Callable[[str, int], Awaitable[list[Address]]]) -> None:
+        self._vetted = vetted
+        self._backend = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        failure: Exception | None = None
+        for address in await self._vetted(host, port):
+            try:
+                return await self._backend.connect_tcp(
+                    str(address), port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
+                failure = error  # the host's next address, as a resolver-driven connect would
+        raise failure or httpcore.ConnectError(f"no address for {host}")
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("unix sockets are not fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._backend.sleep(seconds)
+
+
+class _VettedTransport(httpx.AsyncHTTPTransport):
+    """httpx's own transport, its connection pool on `_VettedBackend` (httpx has no public
+    way to hand a pool its network backend)."""
+
+    def __init__(self, backend: _VettedBackend, limits: httpx.Limits) -> None:
+        super().__init__(limits=limits, trust_env=False)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=backend,
+        )
 
 
 async def _resolve(host: str, port: int) -> list[Address]:

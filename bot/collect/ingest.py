@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.collect.dedup import NearDuplicates
 from bot.collect.files import read_path
 from bot.collect.language import detect_language
+from bot.collect.text import one_line
 from bot.collect.topics import article_topics
 from bot.collect.types import RawArticle, Skipped
 from bot.store import Store
@@ -62,14 +63,14 @@ def store_item(
         log.info("skipped %s: %s", item.where, item.reason)
         report.skipped.append(item)
         return None
-    if item.language is None:
-        item = dataclasses.replace(item, language=detect_language(item.text))
     try:
+        if item.language is None:
+            item = dataclasses.replace(item, language=detect_language(item.text))
         with session.begin_nested():
             stored = add_article(session, item, source, near)
     except Exception as error:
         log.exception("could not store %s", item.url)
-        report.skipped.append(Skipped(item.url, f"not stored: {error}"))
+        report.skipped.append(Skipped(item.url, f"not stored: {one_line(error)}"))
         return None
     report.count(stored.outcome)
     if stored.outcome in ("new", "updated"):
@@ -94,7 +95,11 @@ def ingest(
         for item in items:
             store_item(session, source, item, report, near)
         stored = report.new + report.updated + report.unchanged + report.duplicate
-        record_state(session, source, f"{stored} articles read, {len(report.skipped)} skipped")
+        status = f"{stored} articles read, {len(report.skipped)} skipped"
+        if report.skipped:  # `morgenlage sources` shows why, in the one line
+            first = report.skipped[0]
+            status += f" (first: {Path(first.where).name or first.where}: {first.reason})"
+        record_state(session, source, one_line(status, 300))
     return report
 
 
@@ -103,6 +108,10 @@ def ingest_paths(
 ) -> IngestReport:
     report = IngestReport()
     for path in paths:
-        location = str(path.expanduser().resolve())
-        report.merge(ingest(store, read_path(path), "files", location, near))
+        try:
+            location = str(path.expanduser().resolve())
+            report.merge(ingest(store, read_path(path), "files", location, near))
+        except Exception as error:  # e.g. the store refused the source: this path only
+            log.exception("could not collect %s", path)
+            report.skipped.append(Skipped(str(path), f"not collected: {one_line(error)}"))
     return report

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from bot.collect.opml import OpmlError, Outline, read_opml, write_opml
 from bot.collect.presets import PresetError, load_preset
 from bot.config import Config
+from bot.inputs import MAX_URL
 from bot.store import Store
 from bot.store.schema import Source
 from bot.store.sources import SourceHealth, active_feeds, ensure_feed, find_feed, health
@@ -26,6 +27,8 @@ class SourceError(ValueError):
 def feed_url(text: str) -> str:
     """A reader's URL, checked: "tagesschau.de" → "https://tagesschau.de"; only http(s)."""
     url = text.strip()
+    if len(url) > MAX_URL:
+        raise SourceError(f"URL longer than {MAX_URL} characters: {url[:60]!r}…")
     if "://" not in url and not _OTHER_SCHEME.match(url):
         url = f"https://{url}"
     try:

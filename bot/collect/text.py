@@ -11,6 +11,7 @@ import charset_normalizer
 import lxml.etree
 import lxml.html
 from dateutil import parser as date_parser
+from dateutil import tz as date_tz
 
 # Control characters except tab and newline; zero-width and bidi marks that break matching.
 _JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
@@ -25,6 +26,10 @@ _BLOCKS = frozenset(
     "footer aside dd dt figcaption hr".split()
 )
 _DROPPED = ("script", "style", "iframe", "noscript", "object", "embed", "svg", "form", "button")
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:$|[T ])")
+_FILLERS = (dt.datetime(2001, 1, 1), dt.datetime(2002, 2, 2))
 
 
 class NotText(ValueError):
@@ -48,10 +53,22 @@ def decode(data: bytes, declared: str | None = None) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    if (mostly := _mostly_utf8(data)) is not None:
+        return mostly
     best = charset_normalizer.from_bytes(data[:200_000]).best()
     if best is None:
         raise NotText("not text in any known encoding")
     return data.decode(best.encoding, errors="replace")
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few stray bytes, decoded as UTF-8 (the strays replaced): one broken
+    byte must not turn every umlaut of a file into mojibake. None when the bytes are mostly
+    not UTF-8 (a Latin-1 file's umlauts are each an invalid byte, and rarely a valid sequence)."""
+    text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
+    strays = text.count("\ufffd")
+    valid = sum(1 for ch in text if ord(ch) > 0x7F) - strays
+    return text if valid > 0 and strays <= max(1, valid // 10) else None
 
 
 def decode_html(data: bytes, content_type: str = "") -> str:
@@ -113,9 +130,8 @@ def parse_date(value: object) -> dt.datetime | None:
     elif isinstance(value, dt.date):
         moment = dt.datetime(value.year, value.month, value.day)
     elif isinstance(value, str) and value.strip():
-        try:
-            moment = date_parser.parse(value.strip(), dayfirst=True)
-        except (ValueError, OverflowError):
+        moment = _parse_date_text(value.strip()[:100])
+        if moment is None:
             return None
     else:
         return None
@@ -124,6 +140,35 @@ def parse_date(value: object) -> dt.datetime | None:
     if not 1990 <= moment.year <= 2100:
         return None
     return moment
+
+
+def _parse_date_text(text: str) -> dt.datetime | None:
+    """ISO 8601 as ISO (year, month, day); other forms day first, as in Germany ("04.03.2025"
+    is 4 March). A text without a full date ("-1", "März") is no date: dateutil would fill the
+    gaps from today."""
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    if _ISO_DAY.match(text):
+        try:
+            return date_parser.isoparse(text)
+        except (ValueError, OverflowError):
+            return None
+    try:
+        moments = [
+            date_parser.parse(text, dayfirst=True, default=d, tzinfos=_zone) for d in _FILLERS
+        ]
+    except (ValueError, OverflowError):
+        return None
+    # Two different fillers give two different dates when a part of the date was missing.
+    return moments[0] if moments[0].date() == moments[1].date() else None
+
+
+def _zone(name: str | None, offset: int | None) -> dt.tzinfo | None:
+    """A numeric offset as a zone; an unknown zone name ("T", "CET") is none — read as UTC
+    without dateutil's warning."""
+    return date_tz.tzoffset(name, offset) if offset is not None else None
 
 
 def title_from_text(text: str, limit: int = 200) -> str:
