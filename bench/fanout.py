@@ -1,77 +1,70 @@
-"""Fan-out of one briefing to many subscribers against a local Bot API server that enforces
-Telegram's limits (30 messages/s overall, 1/s per chat) — with the sending process killed
-mid-way and restarted, as after a crash.
+"""Fan-out of the morning briefing to many readers by several `morgenlage deliver` processes on
+one store, against a local Bot API server that enforces Telegram's limits (30 messages/s
+overall, 1/s per chat) — with one sender SIGKILLed mid-way, as in a crash.
 
-    .venv/bin/python bench/fanout.py [--subscribers 10000] [--kill-after 60]
+    .ci/with-postgres .venv/bin/python bench/fanout.py          # PostgreSQL (the issue's setup)
+    .venv/bin/python bench/fanout.py --subscribers 2000         # SQLite
 
-Reports messages/s, 429s, and lost and duplicated deliveries (per chat: messages received vs
-the briefing's parts). The sender runs in a child process (`--child`) so it can be killed with
-SIGKILL while the server, in this process, keeps counting.
+Reports the combined sending rate (while every process runs, and over the whole run), the 429s,
+and per reader: lost (fewer messages than the briefing's parts) and duplicated (more) deliveries.
+After the survivors finish, one more `deliver` runs once the dead sender's leases have run out —
+the next minute's tick of a real deployment — and sends what the dead one had claimed.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import collections
 import datetime as dt
 import os
-import signal
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.chat.reply import Services  # noqa: E402
-from bot.config import Config, DeliveryConfig, SourcesConfig, StoreConfig  # noqa: E402
+from bot.config import Config, SourcesConfig, StoreConfig  # noqa: E402
 from bot.store import open_store  # noqa: E402
 
-
-def config_for(store_url: str) -> Config:
-    return Config(
-        store=StoreConfig(url=store_url),
-        sources=SourcesConfig(paths=(str(REPO / "seeds"),)),
-        delivery=DeliveryConfig(messages_per_second=28.0),
-    )
+TELEGRAM_RATE = 30.0
 
 
-def child(store_url: str, token: str, base_url: str) -> None:
-    """The sending process: one `deliver_due` run, as the scheduler would do it."""
-    from bot.chat.telegram import TelegramSender, make_bot
-    from bot.deliver import deliver_due
+def fresh_store_url(tmp: str) -> str:
+    """A new database on MORGENLAGE_TEST_STORE_URL's server, else an SQLite file."""
+    server = os.environ.get("MORGENLAGE_TEST_STORE_URL", "")
+    if not server:
+        return f"sqlite:///{tmp}/fanout.sqlite"
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
 
-    services = Services(open_store(store_url), config_for(store_url))
-
-    async def run():
-        bot = make_bot(token, base_url)
-        async with bot:
-            return await deliver_due(services, TelegramSender(bot), concurrency=256)
-
-    report = asyncio.run(run())
-    print(f"child: {report.summary()}", flush=True)
+    name = f"fanout_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
 
 
-def prepare(store_url: str, subscribers: int) -> int:
-    """A store with the seed analysed and `subscribers` readers due now; returns parts per
-    briefing."""
+def prepare(store_url: str, subscribers: int) -> None:
+    """The seed, collected ten minutes ago, and `subscribers` readers whose slot is this
+    minute (Berlin)."""
+    import time_machine
     from sqlalchemy import insert
 
-    from bot.brief.build import build_briefing
-    from bot.brief.render import render, split_message
     from bot.jobs import collect
-    from bot.store.articles import latest_day
     from bot.store.schema import Subscriber
 
-    config = config_for(store_url)
+    config = Config(
+        store=StoreConfig(url=store_url), sources=SourcesConfig(paths=(str(REPO / "seeds"),))
+    )
     store = open_store(store_url)
-    collect(store, config)
-    zone = config.zone
-    now_local = dt.datetime.now(zone)
-    slot = (now_local - dt.timedelta(minutes=1)).strftime("%H:%M")
+    with time_machine.travel(dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10), tick=True):
+        collect(store, config)
+    slot = dt.datetime.now(config.zone).strftime("%H:%M")
     with store.session() as session:
         session.execute(
             insert(Subscriber),
@@ -88,75 +81,104 @@ def prepare(store_url: str, subscribers: int) -> int:
                 for i in range(subscribers)
             ],
         )
-        day = latest_day(session, zone)
-        assert day == now_local.date(), "the seed must land on today"
-        briefing = build_briefing(session, day, zone, config.briefing, "de")
-    parts = len(split_message(render("briefing", "telegram", briefing=briefing, lang="de")))
     store.close()
-    return parts
+
+
+def parts_per_briefing(store_url: str) -> int:
+    from sqlalchemy import select
+
+    from bot.store.schema import Edition
+
+    store = open_store(store_url)
+    with store.session() as session:
+        counts = {len(parts) for parts in session.scalars(select(Edition.parts))}
+    store.close()
+    assert len(counts) == 1, f"editions with different part counts: {counts}"
+    return counts.pop()
+
+
+def config_file(tmp: str, store_url: str, base_url: str, rate: float, lease: int) -> Path:
+    path = Path(tmp) / "morgenlage.toml"
+    path.write_text(
+        f'[store]\nurl = "{store_url}"\n[telegram]\nbase_url = "{base_url}"\n'
+        f"[delivery]\nmessages_per_second = {rate}\nlease_seconds = {lease}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def sender(config: Path, token: str) -> subprocess.Popen:
+    environment = {**os.environ, "MORGENLAGE_TELEGRAM_TOKEN": token}
+    environment.pop("MORGENLAGE_STORE_URL", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "--config", str(config), "deliver"],
+        cwd=REPO,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subscribers", type=int, default=10_000)
+    parser.add_argument("--senders", type=int, default=3)
     parser.add_argument("--kill-after", type=float, default=60.0, help="seconds; 0: no kill")
-    parser.add_argument("--child", nargs=3, metavar=("STORE", "TOKEN", "BASE_URL"))
+    parser.add_argument("--rate", type=float, default=28.0, help="delivery.messages_per_second")
+    parser.add_argument("--lease", type=int, default=60, help="delivery.lease_seconds")
     args = parser.parse_args()
-    if args.child:
-        child(*args.child)
-        return
 
     from tests.botapi import FakeTelegramServer, RateLimits
 
     with tempfile.TemporaryDirectory() as tmp:
-        store_url = f"sqlite:///{tmp}/fanout.sqlite"
-        parts = prepare(store_url, args.subscribers)
-        expected = args.subscribers * parts
-        print(
-            f"subscribers: {args.subscribers}, parts per briefing: {parts}, "
-            f"messages expected: {expected}"
-        )
+        store_url = fresh_store_url(tmp)
+        prepare(store_url, args.subscribers)
+        backend = store_url.split(":", 1)[0]
+        print(f"store: {backend}; readers: {args.subscribers}; senders: {args.senders}")
         with FakeTelegramServer(rate_limits=RateLimits(), record_requests=False) as server:
-            command = [
-                sys.executable,
-                __file__,
-                "--child",
-                store_url,
-                server.token,
-                server.base_url,
-            ]
-            env = {**os.environ, "PYTHONPATH": str(REPO)}
+            config = config_file(tmp, store_url, server.base_url, args.rate, args.lease)
             started = time.monotonic()
-            first = subprocess.Popen(command, env=env)
-            killed_at = None
+            processes = [sender(config, server.token) for _ in range(args.senders)]
+            killed = None
             if args.kill_after:
                 try:
-                    first.wait(timeout=args.kill_after)
+                    processes[0].wait(timeout=args.kill_after)
                 except subprocess.TimeoutExpired:
-                    first.send_signal(signal.SIGKILL)
-                    first.wait()
-                    killed_at = len(server.messages)
+                    processes[0].kill()
+                    processes[0].wait()
+                    killed = len(server.messages)
                     print(
-                        f"killed the sender after {args.kill_after:.0f} s, {killed_at} messages in"
+                        f"SIGKILL to sender 1 after {args.kill_after:.0f} s, {killed} sent by then"
                     )
-            else:
-                first.wait()
-            if killed_at is not None:
-                subprocess.run(command, env=env, check=True)
+            for process in processes:
+                process.wait()
+            survivors_done = time.monotonic()
+            main_messages = len(server.messages)
+            main_first = server.messages[0].time if server.messages else started
+            main_last = server.messages[-1].time if server.messages else started
+            tail = 0
+            if killed is not None:
+                time.sleep(args.lease + 1)  # the dead sender's leases run out
+                restart = sender(config, server.token)
+                restart.wait()
+                tail = len(server.messages) - main_messages
             elapsed = time.monotonic() - started
+            parts = parts_per_briefing(store_url)
             per_chat = collections.Counter(m.chat_id for m in server.messages)
             lost = sum(1 for i in range(args.subscribers) if per_chat[1_000_000 + i] < parts)
             duplicated = sum(1 for count in per_chat.values() if count > parts)
-            sent = len(server.messages)
+            rate = (main_messages - 1) / max(main_last - main_first, 1e-9)
+            print(f"parts per briefing: {parts}; messages: {len(server.messages)}")
             print(
-                f"messages sent: {sent} in {elapsed:.1f} s → {sent / elapsed:.1f} msg/s "
-                f"({sent / elapsed / 30:.0%} of Telegram's 30 msg/s), "
-                f"429s: {sum(server.rate_limited.values())}"
+                f"while the senders ran: {main_messages} messages, {rate:.1f} msg/s = "
+                f"{rate / TELEGRAM_RATE:.1%} of Telegram's {TELEGRAM_RATE:.0f} msg/s "
+                f"(first to last message; {survivors_done - started:.0f} s with start-up)"
             )
-            print(
-                f"lost deliveries: {lost}, duplicated deliveries: {duplicated}, "
-                f"extra messages: {sent - expected}"
-            )
+            if killed is not None:
+                print(f"after the leases ran out, a restart sent the rest: {tail} messages")
+            print(f"whole run: {elapsed:.0f} s, 429s: {sum(server.rate_limited.values())}")
+            print(f"lost deliveries: {lost}, duplicated deliveries: {duplicated}")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ import datetime as dt
 import hashlib
 import html
 import logging
+import random
 import re
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ from bot.filters import NO_FILTER, ReaderFilter
 from bot.i18n import t
 from bot.ratelimit import RateLimiter, StoreBudget
 from bot.store import deliveries
+from bot.store.db import StoreUnavailable
 from bot.store.leases import new_owner
 from bot.store.reader_filters import filters_of
 from bot.store.readers import deactivate, subscribed_readers
@@ -85,6 +87,10 @@ class Rejected(SendError):
 
 class Unauthorized(SendError):
     """The token was refused: nothing can be sent by anyone, so the fan-out stops."""
+
+
+class LeaseLost(Exception):
+    """Another process took this delivery over (our lease ran out while we waited)."""
 
 
 class Sender(Protocol):
@@ -305,6 +311,10 @@ async def _send_part(
     as_html, transient, throttled = True, 0, 0
     while True:
         await limiter.wait(chat_id)
+        # The wait may have been long: only the lease's holder sends, and holding it again
+        # here keeps it for the send.
+        if not await keep_lease():
+            raise LeaseLost
         try:
             await sender.send(chat_id, part if as_html else plain, as_html, buttons)
             return
@@ -313,8 +323,6 @@ async def _send_part(
             throttled += 1
             if throttled > RETRY_AFTER_TRIES:
                 raise Transient("still rate limited") from error
-            if not await keep_lease():  # a long wait must not let another process take over
-                raise Transient("lease lost while waiting") from error
             await sleep(error.seconds)
         except BadMarkup:
             if not as_html:
@@ -325,8 +333,6 @@ async def _send_part(
         except Transient:
             transient += 1
             if transient >= TRANSIENT_TRIES:
-                raise
-            if not await keep_lease():
                 raise
             await sleep(min(30.0, 0.5 * 2**transient))
 
@@ -395,6 +401,10 @@ async def deliver_one(run: _Run, job: Job) -> None:
                 run.sleep,
                 keep_lease,
             )
+        except LeaseLost:
+            log.warning("delivery %s: lease lost, another process goes on", job.delivery_id)
+            report.elsewhere += 1
+            return
         except Unauthorized:
             await run.store(deliveries.release, job.delivery_id, run.owner, "token refused")
             raise
@@ -403,8 +413,8 @@ async def deliver_one(run: _Run, job: Job) -> None:
             return
         report.parts += 1
         sent = index + 1
-        if not await keep_lease():
-            log.warning("delivery %s: lease lost, another process goes on", job.delivery_id)
+        if not await keep_lease():  # recorded only under the lease, which was just renewed
+            log.warning("delivery %s: lease lost after a send", job.delivery_id)
             return
     await run.store(deliveries.finish, job.delivery_id, run.owner, "sent", utcnow())
     report.sent += 1
@@ -449,15 +459,18 @@ async def deliver_due(
         lease=dt.timedelta(seconds=config.lease_seconds),
         editions=_Editions(services),
     )
+    # Each run takes the due readers in its own order, so runs beside it rarely reach for the
+    # same delivery at once.
+    random.shuffle(plan.jobs)
     jobs = iter(plan.jobs)
     concurrency = concurrency or config.concurrent_readers
     senders = [_sender(run, jobs) for _ in range(min(concurrency, len(plan.jobs)))]
     outcomes = await asyncio.gather(*senders, return_exceptions=True)
     if plan.jobs or plan.waiting:
         log.info("delivery: %s", report.summary())
-    for outcome in outcomes:
-        if isinstance(outcome, BaseException):
-            raise outcome
+    failures = [o for o in outcomes if isinstance(o, BaseException)]
+    if failures:
+        raise failures[0]  # one is enough: the others are the same store or token
     return report
 
 
@@ -471,6 +484,9 @@ async def _sender(run: _Run, jobs: Iterator[Job]) -> None:
         try:
             await deliver_one(run, job)
         except Unauthorized:
+            run.stop.set()
+            raise
+        except StoreUnavailable:  # nothing can be recorded: stop; the next run resumes
             run.stop.set()
             raise
         except Exception as error:  # one reader's trouble never stops the fan-out

@@ -96,6 +96,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Beispiel: /timezone Europe/Berlin",
         "error.internal": "Das hat nicht geklappt — ein Fehler bei mir, nicht bei Ihnen. "
         "Bitte später noch einmal.",
+        "error.store": "Meine Datenbank ist gerade nicht erreichbar. Bitte in einer Minute noch "
+        "einmal.",
         "sub.local": "Die lokale Konsole stellt nichts zu: die tägliche Lage kommt über Telegram "
         "(mit MORGENLAGE_TELEGRAM_TOKEN). Hier zeigt /today sie jederzeit.",
     },
@@ -183,6 +185,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "input.zone": "I don't know the time zone “{value}”. Example: /timezone Europe/London",
         "error.internal": "That did not work — a fault on my side, not yours. Please try again "
         "later.",
+        "error.store": "My database cannot be reached right now. Please try again in a minute.",
         "sub.local": "The local console delivers nothing: the daily briefing comes through "
         "Telegram (with MORGENLAGE_TELEGRAM_TOKEN). Here /today shows it any time.",
     },

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from bot.store import Store
+from bot.store.db import StoreUnavailable
 from bot.store.leases import take_send_slot
 
 GROUP_GAP = 3.0  # seconds between messages to one group: twenty a minute
@@ -36,24 +37,32 @@ class LocalBudget:
         self.clock = clock
         self._next = 0.0
 
-    async def take(self) -> float:
+    def take_now(self) -> float:
         now = self.clock()
         at = max(now, self._next)
         self._next = at + self.interval
         return at - now
 
+    async def take(self) -> float:
+        return self.take_now()
+
 
 class StoreBudget:
-    """The overall rate shared through the store by every process that sends."""
+    """The overall rate shared through the store by every process that sends. While the store
+    cannot be reached, this process keeps to the rate on its own."""
 
     def __init__(self, store: Store, per_second: float, name: str = "telegram") -> None:
         self.store = store
         self.interval = 1.0 / per_second
         self.name = name
+        self._alone = LocalBudget(per_second, time.time)
 
     def _take(self) -> float:
-        with self.store.session() as session:
-            at = take_send_slot(session, self.name, time.time(), self.interval)
+        try:
+            with self.store.session() as session:
+                at = take_send_slot(session, self.name, time.time(), self.interval)
+        except StoreUnavailable:
+            return self._alone.take_now()
         return max(0.0, at - time.time())
 
     async def take(self) -> float:

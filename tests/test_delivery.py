@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -25,9 +26,10 @@ from bot.config import DeliveryConfig, TelegramConfig
 from bot.deliver import deliver_due
 from bot.jobs import collect
 from bot.store import open_store
+from bot.store.db import StoreUnavailable
 from bot.store.schema import Delivery, Edition
 from tests.botapi import FakeTelegramServer, RateLimits
-from tests.conftest import REPO, SEEDS, make_config
+from tests.conftest import REPO, SEEDS, make_config, postgres_only
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -39,7 +41,7 @@ def _config_file(tmp_path: Path, services: Services, server: FakeTelegramServer,
         f'[store]\nurl = "{services.config.store.url}"\n'
         f'[sources]\npaths = ["{SEEDS}"]\n'
         f'[telegram]\nbase_url = "{server.base_url}"\n'
-        f"[delivery]\nmessages_per_second = {rate}\nlease_seconds = 2\nconcurrent_readers = 8\n",
+        f"[delivery]\nmessages_per_second = {rate}\nlease_seconds = 5\nconcurrent_readers = 8\n",
         encoding="utf-8",
     )
     return path
@@ -68,7 +70,7 @@ def deployment(tmp_path, analyser):
         config = dataclasses.replace(
             config,
             telegram=TelegramConfig(token=server.token, base_url=server.base_url),
-            delivery=DeliveryConfig(messages_per_second=10, lease_seconds=2, concurrent_readers=8),
+            delivery=DeliveryConfig(messages_per_second=10, lease_seconds=5, concurrent_readers=8),
         )
         store = open_store(config.store.url)
         # The seed came in ten minutes ago: before the slot of readers due this minute.
@@ -140,7 +142,7 @@ async def test_a_sender_killed_mid_fanout_leaves_nothing_lost_or_twice(deploymen
     server.drop_held()
     delivered_before = len(server.messages)
     assert 10 <= delivered_before < len(chats)
-    await asyncio.sleep(2.5)  # the dead sender's leases run out
+    await asyncio.sleep(5.5)  # the dead sender's leases run out
     second = _deliver_process(config, server.token)
     out, err = await asyncio.to_thread(second.communicate, timeout=120)
     assert second.returncode == 0, err
@@ -300,3 +302,48 @@ def test_run_jobs_option():
     assert _jobs("none") == ()
     with pytest.raises(Exception, match="unknown job"):
         _jobs("collect,cook")
+
+
+@postgres_only("stops and starts the suite's PostgreSQL server")
+async def test_the_database_goes_away_for_ten_seconds(deployment, caplog):
+    """The bot keeps answering what it can, says when it cannot, logs one line per failure,
+    and carries on once the database is back; a delivery run stops and the next one sends."""
+    from bot.chat.telegram import build_application
+    from tests.test_telegram_e2e import say
+
+    services, server = deployment
+    control = os.environ["MORGENLAGE_TEST_PG_CTL"]
+    application = build_application(services, jobs=())
+    async with application:
+        await application.start()
+        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            [before] = await say(server, 9001, "/today")
+            assert "Marco Rubio" in before.visible_text
+            _subscribe_due_now(services, [9002])
+            subprocess.run([control, "stop"], check=True, capture_output=True)
+            stopped = time.monotonic()
+            try:
+                caplog.clear()
+                [help_] = await say(server, 9001, "/help")
+                assert "/today" in help_.visible_text  # needs no database
+                [down] = await say(server, 9001, "/today")
+                assert "Datenbank ist gerade nicht erreichbar" in down.visible_text
+                bot = server.make_bot()
+                async with bot:
+                    with pytest.raises(StoreUnavailable):
+                        await deliver_due(services, TelegramSender(bot))
+                errors = [r for r in caplog.records if r.levelname == "ERROR"]
+                assert 1 <= len(errors) <= 3 and not any(r.exc_info for r in errors)
+                await asyncio.sleep(max(0.0, 10 - (time.monotonic() - stopped)))
+            finally:
+                subprocess.run([control, "start"], check=True, capture_output=True)
+            [after] = await say(server, 9001, "/today")
+            assert "Marco Rubio" in after.visible_text
+            bot = server.make_bot()
+            async with bot:
+                assert (await deliver_due(services, TelegramSender(bot))).sent == 1
+        finally:
+            await application.updater.stop()
+            await application.stop()
+    assert len(server.messages_for(9002)) == 1

@@ -309,7 +309,7 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
         and (c.label == "PER" or _ungenitive(c.name.rsplit(" ", 1)[1]) in bare_persons)
     }
     surnames: dict[str, set[str]] = collections.defaultdict(set)
-    for full in full_names:
+    for full in sorted(full_names):  # sorted: the same result under every hash seed
         surnames[full.rsplit(" ", 1)[1]].add(full)
     in_text = {c.name for c in candidates} | set(surnames)
     for c in candidates:
@@ -354,10 +354,11 @@ def _country_adjectives(doc, candidates, sent_starts, boilerplate) -> list[_Cand
 def _missed_mentions(doc, candidates, surnames, sent_starts, boilerplate) -> list[_Candidate]:
     """Occurrences of this text's person names that the model did not tag ("Rubio sagte")."""
     forms: dict[str, str] = {}
-    for surname, owners in surnames.items():
-        if len(owners) == 1 and len(surname) > 2:
-            forms[surname] = next(iter(owners))
-            forms[surname + "s"] = next(iter(owners))
+    owned = sorted((s, next(iter(o))) for s, o in surnames.items() if len(o) == 1 and len(s) > 2)
+    for surname, owner in owned:
+        forms[surname] = owner
+    for surname, owner in owned:  # a genitive form never takes a surname's own owner
+        forms.setdefault(surname + "s", owner)
     tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
     tagged.update(i for ent in doc.ents for i in range(ent.start, ent.end))
     missed = []

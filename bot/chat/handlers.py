@@ -22,6 +22,7 @@ from bot.i18n import t
 from bot.inputs import BadInput, parse_day, parse_id
 from bot.store.actors import find_actor, top_actors
 from bot.store.articles import articles_between, day_time_column
+from bot.store.db import StoreUnavailable, one_line
 from bot.store.deliveries import last_window_end
 from bot.store.reader_filters import filter_of_chat
 from bot.store.readers import reader
@@ -82,10 +83,13 @@ def dispatch(
     name, args, addressed = parsed
     if addressed and bot_username and addressed.lower() != bot_username.lower():
         return []  # "/today@OtherBot" in a group is not for us
-    with services.store.session() as session:
-        known = reader(session, chat.chat_id)
-        if known is not None:
-            chat.language, chat.timezone = known.language, known.timezone
+    try:
+        with services.store.session() as session:
+            known = reader(session, chat.chat_id)
+            if known is not None:
+                chat.language, chat.timezone = known.language, known.timezone
+    except StoreUnavailable as error:  # answer with the chat's defaults what needs no store
+        log.error("store unreachable: %s", one_line(error))
     entry = COMMANDS.get(name)
     if entry is None or (entry.admin and not chat.is_admin):
         return [message(t(chat.language, "unknown", command=f"/{name}"))]
@@ -93,6 +97,9 @@ def dispatch(
         return [message(t(chat.language, "too_long", limit=MAX_ARGUMENT))]
     try:
         replies = entry.handler(services, chat, args)
+    except StoreUnavailable as error:  # the database went away: say so, it comes back
+        log.error("/%s: store unreachable: %s", name, one_line(error))
+        return [message(t(chat.language, "error.store"))]
     except Exception:  # a bug must cost one answer, never the console or the update
         log.exception("/%s failed", name)
         return [message(t(chat.language, "error.internal"))]

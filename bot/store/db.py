@@ -12,6 +12,7 @@ from alembic.config import Config as AlembicConfig
 from filelock import FileLock
 from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,18 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 class StoreError(RuntimeError):
     """The store cannot be opened (bad URL, unreachable server, unwritable file)."""
+
+
+# The database went away while running (server stopped, connection lost): callers answer what
+# they can without it and try again later; nothing half-written stays (the unit of work rolls
+# back).
+StoreUnavailable = (OperationalError, InterfaceError)
+
+
+def one_line(error: BaseException) -> str:
+    """An exception as one log line (drivers add the SQL and a help link below it)."""
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0][:300] if text else type(error).__name__
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

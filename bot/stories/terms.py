@@ -90,7 +90,7 @@ def term_vector(parts: Iterable[tuple[str, float]]) -> dict[str, float]:
     count their heads too."""
     vector: dict[str, float] = {}
     for text, weight in parts:
-        for term in set(content_terms(text, heads=True)):
+        for term in dict.fromkeys(content_terms(text, heads=True)):  # once each, in text order
             vector[term] = vector.get(term, 0.0) + weight
     return vector
 
