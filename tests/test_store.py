@@ -52,3 +52,22 @@ def test_migration_history_has_one_head():
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     assert ScriptDirectory.from_config(config).get_heads() == ["0009_topics"]
+
+
+def test_overlong_strings_and_nul_characters_are_fitted_before_writing(store):
+    """PostgreSQL refuses a value longer than its column, or a NUL, and aborts the whole unit of
+    work; SQLite takes anything. Both get the same fitted row."""
+    from bot.store.schema import Source
+
+    with store.session() as session:
+        session.add(
+            Source(
+                kind="feed", location="https://x.example/feed", title="T" * 600, etag="\x00e" * 400
+            )
+        )
+    with store.session() as session:
+        row = session.scalar(select(Source))
+        assert row.title == "T" * 500 and row.etag == "e" * 400
+        row.last_status = "ok\x00" + "s" * 400
+    with store.session() as session:
+        assert session.scalar(select(Source.last_status)) == "ok" + "s" * 298

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from filelock import FileLock
-from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy import Engine, String, Table, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -102,6 +103,34 @@ def migrate(engine: Engine, target: str = "heads") -> None:
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             if broken:
                 raise StoreError(f"migration left broken references: {broken[:3]}")
+
+
+@functools.cache
+def _text_columns(cls: type) -> tuple[tuple[str, int | None], ...]:
+    """(attribute, length) of a mapped class's string columns; length None for TEXT."""
+    mapper = inspect(cls)
+    return tuple(
+        (mapper.get_property_by_column(column).key, column.type.length)
+        for column in mapper.columns
+        if isinstance(column.type, String)
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _fit_strings(session: Session, _context, _instances) -> None:
+    """Every string is cut to its column and loses NUL characters before it is written: SQLite
+    stores anything, PostgreSQL refuses an overlong value or a NUL and aborts the whole unit of
+    work — one feed's 600-character title must not cost a collection there."""
+    for row in (*session.new, *session.dirty):
+        for key, length in _text_columns(type(row)):
+            value = getattr(row, key)
+            if not isinstance(value, str):
+                continue
+            fitted = value.replace("\x00", "") if "\x00" in value else value
+            if length is not None and len(fitted) > length:
+                fitted = fitted[:length]
+            if fitted is not value:
+                setattr(row, key, fitted)
 
 
 def insert_or_ignore(session: Session, table: Table, rows: list[dict], keys: list[str]) -> None:
