@@ -133,16 +133,21 @@ def _fit_strings(session: Session, _context, _instances) -> None:
                 setattr(row, key, fitted)
 
 
-def insert_or_ignore(session: Session, table: Table, rows: list[dict], keys: list[str]) -> None:
+def insert_or_ignore(session: Session, table: Table, rows: list[dict], keys: list[str]) -> int:
     """Insert the rows whose `keys` are not taken yet, in one statement, and skip the rest —
-    another process may have inserted the same row a moment ago (ON CONFLICT DO NOTHING)."""
+    another process may have inserted the same row a moment ago (ON CONFLICT DO NOTHING).
+    Returns how many were inserted."""
     if not rows:
-        return
+        return 0
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    session.execute(insert(table).on_conflict_do_nothing(index_elements=keys), rows)
+    # RETURNING counts what was inserted (drivers' rowcount is -1 here on PostgreSQL).
+    statement = (
+        insert(table).on_conflict_do_nothing(index_elements=keys).returning(table.c[keys[0]])
+    )
+    return len(session.execute(statement, rows).all())
 
 
 class Store:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from bot.store.db import insert_or_ignore
 from bot.store.schema import ArticleSource, FeedItem, Source, utcnow
 
 ITEM_MEMORY_DAYS = 90  # items gone from their feed this long are forgotten
@@ -16,10 +17,15 @@ ITEM_MEMORY_DAYS = 90  # items gone from their feed this long are forgotten
 def source_for(session: Session, kind: str, location: str, title: str | None = None) -> Source:
     source = session.scalar(select(Source).where(Source.location == location))
     if source is None:
-        source = Source(kind=kind, location=location, title=title)
-        session.add(source)
-        session.flush()
+        _create(session, kind=kind, location=location, title=title)
+        source = session.scalar(select(Source).where(Source.location == location))
     return source
+
+
+def _create(session: Session, **values: str | None) -> bool:
+    """A new source row — unless another process created it a moment ago (then False)."""
+    values["title"] = (values.get("title") or "")[:500] or None
+    return insert_or_ignore(session, Source.__table__, [values], ["location"]) == 1
 
 
 def record_state(session: Session, source: Source, status: str, error: str | None = None) -> None:
@@ -47,11 +53,12 @@ def ensure_feed(
     """The feed at `location`, created or reactivated; True when it was not collected before.
     A feed a reader added keeps origin "user" even when the config lists it too."""
     source = session.scalar(select(Source).where(Source.location == location))
-    if source is None:
-        source = Source(kind="feed", location=location, title=title, origin=origin)
-        session.add(source)
-        session.flush()
-        return source, True
+    if source is None and _create(
+        session, kind="feed", location=location, title=title, origin=origin
+    ):
+        return session.scalar(select(Source).where(Source.location == location)), True
+    if source is None:  # created by another process just now
+        source = session.scalar(select(Source).where(Source.location == location))
     was_active = source.active
     source.active = True
     source.kind = "feed"
