@@ -63,9 +63,11 @@ def _deliver_process(config: Path, token: str) -> subprocess.Popen:
 
 @pytest.fixture
 def deployment(tmp_path, analyser):
-    """A store with the seed collected now, the local Bot API server with Telegram's limits,
-    and a bot configured to send at `rate` messages per second."""
-    with FakeTelegramServer(rate_limits=RateLimits()) as server:
+    """A store with the seed collected ten minutes ago, the local Bot API server with Telegram's
+    limits but 12 messages a second overall, and a deployment configured to send 10 a second
+    (all processes together)."""
+    limits = RateLimits(global_per_second=12, global_burst=12)
+    with FakeTelegramServer(rate_limits=limits) as server:
         config = make_config(tmp_path)
         config = dataclasses.replace(
             config,
@@ -123,6 +125,8 @@ async def test_three_processes_and_the_bot_deliver_each_briefing_once(deployment
     assert sum(sent) == len(chats)
     assert sum(1 for n in sent if n) >= 2, (sent, outputs)  # the work was shared
     _assert_each_got_the_briefing_once(services, server, chats)
+    # One rate for all four: each alone at 10/s would have run into the server's 12/s.
+    assert sum(server.rate_limited.values()) == 0
 
 
 async def test_a_sender_killed_mid_fanout_leaves_nothing_lost_or_twice(deployment, tmp_path):
