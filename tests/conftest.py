@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from bot.analyse.analyser import Analyser
 from bot.chat.reply import Chat, Services
@@ -20,6 +21,12 @@ REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 SEED = SEEDS / "000_8a7f6afeb7be2cf0.txt"
 SHARED = REPO.parent / "shared" / "data"
+
+# In CI the property tests draw the same examples every run: a failure there is reproducible,
+# never a one-off; locally they explore anew each time.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 # The suite runs on SQLite files; MORGENLAGE_TEST_STORE_URL (a PostgreSQL server, see
 # .ci/with-postgres) runs every store-using test there instead, each in a database of its own.
 TEST_STORE_URL = os.environ.get("MORGENLAGE_TEST_STORE_URL", "")

@@ -17,6 +17,14 @@ def visible(html_text: str) -> str:
     return parse_html(html_text).text
 
 
+# Whitespace and the invisible characters Telegram strips from a message's ends may go at a cut.
+_UNSHOWN = dict.fromkeys(map(ord, " \t\r\n\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def shown(text: str) -> str:
+    return "".join(text.split()).translate(_UNSHOWN)
+
+
 def check(html_text: str, limit: int = 4096) -> list[str]:
     parts = split_message(html_text, limit)
     for part in parts:
@@ -24,8 +32,9 @@ def check(html_text: str, limit: int = 4096) -> list[str]:
         assert utf16_len(parsed.text) <= limit
         assert utf16_len(part) <= limit
         assert parsed.text, f"empty part: {part!r}"  # (parse_html strips as Telegram does)
-    whole = "".join(visible(html_text).split()) if html_text.strip() else ""
-    assert "".join("".join(visible(p).split()) for p in parts) == whole
+    whole = shown(visible(html_text)) if html_text.strip() else ""
+    assert "".join(shown(visible(p)) for p in parts) == whole
+
     return parts
 
 
