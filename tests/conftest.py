@@ -67,6 +67,22 @@ def _drop_test_databases():
     admin.dispose()
 
 
+def pytest_configure(config) -> None:
+    config.addinivalue_line(
+        "markers", "store_free: the module never touches the store (not run again on PostgreSQL)"
+    )
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """The PostgreSQL pass runs what touches the store; the rest ran in the SQLite pass."""
+    if not on_postgres():
+        return
+    same = pytest.mark.skip(reason="never touches the store: run in the SQLite pass")
+    for item in items:
+        if item.get_closest_marker("store_free"):
+            item.add_marker(same)
+
+
 def sqlite_only(reason: str):
     """Mark a test that is about SQLite itself (skipped when the suite runs on PostgreSQL)."""
     return pytest.mark.skipif(bool(TEST_STORE_URL), reason=f"SQLite only: {reason}")

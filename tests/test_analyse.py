@@ -13,6 +13,8 @@ from bot.analyse.types import ArticleAnalysis
 from bot.collect.files import read_path
 from tests.conftest import SEED
 
+pytestmark = pytest.mark.store_free
+
 
 @pytest.fixture(scope="module")
 def seed(analyser) -> ArticleAnalysis:

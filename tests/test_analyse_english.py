@@ -8,6 +8,8 @@ import spacy
 from bot.analyse.analyser import Analyser
 from bot.config import AnalysisConfig
 
+pytestmark = pytest.mark.store_free
+
 TEXT = (
     "Rubio meets Lavrov in Riyadh\n\n"
     "US Secretary of State Marco Rubio met Russian Foreign Minister Sergey Lavrov in Riyadh "

@@ -33,6 +33,8 @@ from telegram.error import (
 )
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
+pytestmark = pytest.mark.store_free
+
 try:
     from tests.botapi import FakeTelegramServer, RateLimits, parse_html
 except ImportError:  # pytest put tests/ itself on sys.path (no tests/__init__.py)

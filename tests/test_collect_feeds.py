@@ -14,6 +14,8 @@ from bot.collect.types import RawArticle, Skipped
 from tests.conftest import SHARED
 from tests.fixtures.web import rss
 
+pytestmark = pytest.mark.store_free
+
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 MESSY = SHARED / "feeds" / "messy"
 

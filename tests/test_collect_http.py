@@ -19,6 +19,8 @@ from tests.fixtures.loopback import (
     sleep_then,
 )
 
+pytestmark = pytest.mark.store_free
+
 FEED = Static(b"<rss><channel><title>T</title></channel></rss>" + b" " * 5000)
 SETTINGS = CollectConfig(
     timeout=1.0,

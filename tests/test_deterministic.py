@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import REPO, SEED, SHARED
 
+pytestmark = pytest.mark.store_free
+
 GNAD = SHARED / "news" / "10kgnad-test" / "test.csv"
 
 

@@ -7,7 +7,11 @@ import sys
 import tomllib
 from importlib.metadata import packages_distributions
 
+import pytest
+
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.store_free
 
 
 def _normal(name: str) -> str:

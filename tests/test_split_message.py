@@ -4,11 +4,14 @@ the parts together keep all the text."""
 
 import html
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.brief.render import split_message
 from tests.botapi.telegram_html import parse_html, utf16_len
+
+pytestmark = pytest.mark.store_free
 
 TAGS = ["b", "i", "u", "s", "code", "pre", "blockquote", "tg-spoiler"]
 
