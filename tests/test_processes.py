@@ -55,3 +55,60 @@ def test_two_collections_at_once_do_the_work_once(tmp_path):
         assert session.scalar(select(func.count()).select_from(Article)) == 1
         assert session.scalar(select(func.count()).select_from(Source)) == 1
     store.close()
+
+
+def test_a_worker_delivers_and_a_front_end_without_jobs_does_not(tmp_path, analyser):
+    """The roles of a two-process deployment: `run --jobs none` answers and never delivers;
+    `worker` takes no updates and delivers at its first tick; SIGTERM stops both cleanly."""
+    import datetime as dt
+    import signal
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from bot.chat.handlers import dispatch
+    from bot.chat.reply import Chat, Services
+    from bot.jobs import collect
+    from tests.botapi import FakeTelegramServer, RateLimits
+    from tests.conftest import make_config
+
+    config = make_config(tmp_path)
+    store = open_store(config.store.url)
+    with time_machine.travel(dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10), tick=True):
+        collect(store, config, analyser=analyser)
+    now = dt.datetime.now(ZoneInfo("Europe/Berlin")).strftime("%H:%M")
+    dispatch(Services(store, config), Chat(4242), f"/subscribe {now}")
+    store.close()
+    with FakeTelegramServer(rate_limits=RateLimits.disabled()) as server:
+        toml = tmp_path / "morgenlage.toml"
+        toml.write_text(
+            f'[store]\nurl = "{config.store.url}"\n[sources]\npaths = ["{SEEDS}"]\n'
+            f'[telegram]\nbase_url = "{server.base_url}"\n',
+            encoding="utf-8",
+        )
+        environment = {**os.environ, "MORGENLAGE_TELEGRAM_TOKEN": server.token}
+        environment.pop("MORGENLAGE_STORE_URL", None)
+
+        def start(*args: str) -> subprocess.Popen:
+            return subprocess.Popen(
+                [sys.executable, "-m", "bot", "--config", str(toml), *args],
+                cwd=REPO,
+                env=environment,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+
+        front = start("run", "--jobs", "none")
+        server.wait_for(lambda: server.calls("getUpdates"), 120, "the front end polling")
+        server.send_user_message(4243, "/help")
+        assert server.wait_for_messages(4243, 1, timeout=60)
+        worker = start("worker", "--jobs", "deliver")
+        server.wait_for_messages(4242, 1, timeout=120)  # its first tick comes after 5 s
+        for process in (front, worker):
+            process.send_signal(signal.SIGTERM)
+        for process in (front, worker):
+            _out, err = process.communicate(timeout=60)
+            assert process.returncode == 0, err
+            assert "Traceback" not in err
+        assert len(server.messages_for(4242)) == 1  # one briefing, from the worker alone
