@@ -5,8 +5,8 @@ What a briefing covers: the news that arrived from the reader's previous slot up
 (the first: the 24 hours before it), cut in the reader's time zone (bot/brief/window.py) — so
 every process, and a late run after a restart, gives a reader the same window, and readers of
 the same slot share it. Readers with the same window, language and filter share one edition,
-rendered once and stored. A window with nothing in it sends nothing; the next one reaches back
-to the last briefing that was sent.
+rendered once and stored. A window with nothing in it sends nothing (its row says "empty"); the
+next one reaches back to the last briefing that was sent.
 
 Exactly once: a delivery row (reader, day) names its edition and is sent only under its lease
 (bot/store/deliveries.py): any number of `deliver_due` runs — the bot's minute tick, a cron
@@ -115,7 +115,7 @@ class FanoutReport:
     pending: int = 0
     retries_429: int = 0
     plain_fallbacks: int = 0
-    waiting: int = 0  # due, but nothing new since their last briefing (yet)
+    waiting: int = 0  # due, but nothing new since their last briefing: no message
     elsewhere: int = 0  # finished or being sent by another process
     editions: int = 0  # briefings rendered by this run
     errors: list[str] = field(default_factory=list)
@@ -216,13 +216,15 @@ def plan_deliveries(services: Services, now: dt.datetime) -> Plan:
             groups.setdefault(group, []).append(key)
     for (window, language, shown), keys in groups.items():
         edition_id = _stored_edition(services, window, language, shown, plan)
-        if edition_id is None:  # nothing new: no message, the reader waits for news
-            plan.waiting += len(keys)
-            continue
+        # Nothing new: no message. The slot is done ("empty"); the reader's next briefing
+        # reaches back to the last one sent.
+        state = "pending" if edition_id is not None else "empty"
+        plan.waiting += len(keys) if edition_id is None else 0
         opened = [
             {
                 "subscriber_id": reader_id,
                 "day": day,
+                "state": state,
                 "window_start": window.start,
                 "window_end": window.end,
                 "edition_id": edition_id,

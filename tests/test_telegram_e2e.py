@@ -187,7 +187,7 @@ async def test_delivery_exactly_once_with_failures(server, services):
         assert not reader(session, 202).active
 
 
-async def test_no_news_no_message_until_news_arrive(server, services):
+async def test_no_news_no_message(server, services):
     subscribe(services, 302)
     bot = server.make_bot()
     async with bot:

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from bot.store.db import insert_or_ignore
 from bot.store.schema import Delivery, Edition, Subscriber, utcnow
 
-FINAL_STATES = ("sent", "blocked", "failed")
 
 
 def last_window_ends(session: Session, subscriber_ids: list[int]) -> dict[int, dt.datetime]:
@@ -75,9 +74,9 @@ def slots(session: Session, keys: list[tuple[int, dt.date]]) -> dict[tuple[int, 
 
 
 def open_deliveries(session: Session, rows: list[dict]) -> None:
-    """Create pending delivery rows (subscriber_id, day, window_start, window_end, edition_id);
+    """Create delivery rows (subscriber_id, day, state, window_start, window_end, edition_id);
     a row another process created first is kept as it is — its edition is the one sent."""
-    stamped = [{**row, "state": "pending", "attempts": 0, "parts_sent": 0} for row in rows]
+    stamped = [{"attempts": 0, "parts_sent": 0, **row} for row in rows]
     for row in stamped:
         row.setdefault("created_at", utcnow())
     insert_or_ignore(session, Delivery.__table__, stamped, ["subscriber_id", "day"])

@@ -297,6 +297,7 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id"), index=True)
     day: Mapped[dt.date] = mapped_column(Date)
+    # pending → sent | blocked | failed | empty (nothing new in its window: nothing sent)
     state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     parts_sent: Mapped[int] = mapped_column(Integer, default=0)
