@@ -19,7 +19,6 @@ from bot.store.db import insert_or_ignore
 from bot.store.schema import Delivery, Edition, Subscriber, utcnow
 
 
-
 def last_window_ends(session: Session, subscriber_ids: list[int]) -> dict[int, dt.datetime]:
     """Where each reader's last delivered briefing ended (naive UTC): the next one starts there.
     Deliveries from before windows were stored count up to when they were sent."""
