@@ -140,11 +140,12 @@ def main() -> None:
             config = config_file(tmp, store_url, server.base_url, args.rate, args.lease)
             started = time.monotonic()
             processes = [sender(config, server.token) for _ in range(args.senders)]
-            killed = None
+            killed, kill_time = None, None
             if args.kill_after:
                 try:
                     processes[0].wait(timeout=args.kill_after)
                 except subprocess.TimeoutExpired:
+                    kill_time = time.monotonic()
                     processes[0].kill()
                     processes[0].wait()
                     killed = len(server.messages)
@@ -179,6 +180,15 @@ def main() -> None:
                 print(f"after the leases ran out, a restart sent the rest: {tail} messages")
             print(f"whole run: {elapsed:.0f} s, 429s: {sum(server.rate_limited.values())}")
             print(f"lost deliveries: {lost}, duplicated deliveries: {duplicated}")
+            if duplicated and kill_time is not None:
+                # A message Telegram accepted while its sender was being killed, before the
+                # store recorded it, goes out again: the one gap no client can close.
+                first_copy = {}
+                for message in server.messages:
+                    if per_chat[message.chat_id] > parts:
+                        first_copy.setdefault(message.chat_id, message.time)
+                offsets = sorted(f"{at - kill_time:+.3f} s" for at in first_copy.values())
+                print(f"  first copies of the duplicated, relative to the SIGKILL: {offsets}")
 
 
 if __name__ == "__main__":
