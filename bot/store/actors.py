@@ -1,16 +1,292 @@
-"""Finding actors by what a reader types: "rubio", "Rubios", "Marco Rubio", "Rubo"."""
+"""Finding actors: by what the analysis wrote (one stored actor per person, whatever the
+spelling) and by what a reader types ("rubio", "Rubios", "Marco Rubio", "Rubo", "Selenskyj").
+
+Every spelling is an alias (`ActorAlias`) with an indexed name key that folds case, accents and
+German/English transliteration; lookups go through that index and a small in-process cache of
+exact spellings, never a scan of the actors. A bare surname joins the one full name the store
+knows; when a second person with that surname appears, the join is undone (`detach_alias`).
+"""
 
 from __future__ import annotations
 
+import collections
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, utils
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.store.schema import Actor, ArticleActor
+from bot.analyse.names import genitive_stems, last_word_key, name_key, name_words, word_key
+from bot.analyse.types import ActorInfo
+from bot.store.schema import Actor, ActorAlias, ArticleActor, ArticleAlias, Mention, Quote
 
 FUZZY_CUTOFF = 80
+CACHE_SIZE = 20_000
+
+
+# --- aliases -----------------------------------------------------------------------------------
+
+
+class _SpellingCache:
+    """Exact spelling → (actor id, alias id), per database; an entry is checked against the
+    alias row (an identity-map or primary-key read) before use, so a rolled-back or moved
+    alias is never trusted."""
+
+    def __init__(self) -> None:
+        self.entries: collections.OrderedDict[str, tuple[int, int]] = collections.OrderedDict()
+
+    def get(self, session: Session, name: str) -> ActorAlias | None:
+        hit = self.entries.get(name)
+        if hit is not None:
+            alias = session.get(ActorAlias, hit[1])
+            if alias is not None and alias.name == name and alias.actor_id == hit[0]:
+                self.entries.move_to_end(name)
+                return alias
+            del self.entries[name]
+        alias = session.scalar(select(ActorAlias).where(ActorAlias.name == name))
+        if alias is not None:
+            self.put(alias)
+        return alias
+
+    def put(self, alias: ActorAlias) -> None:
+        self.entries[alias.name] = (alias.actor_id, alias.id)
+        self.entries.move_to_end(alias.name)
+        while len(self.entries) > CACHE_SIZE:
+            self.entries.popitem(last=False)
+
+
+_CACHES: dict[str, _SpellingCache] = {}
+
+
+def _cache(session: Session) -> _SpellingCache:
+    return _CACHES.setdefault(str(session.get_bind().url), _SpellingCache())
+
+
+def alias_named(session: Session, name: str) -> ActorAlias | None:
+    return _cache(session).get(session, name)
+
+
+def _add_alias(session: Session, actor: Actor, name: str) -> ActorAlias:
+    alias = ActorAlias(
+        actor_id=actor.id,
+        name=name,
+        name_key=name_key(name)[:300],
+        last_key=last_word_key(name)[:100],
+        words=len(name_words(name)),
+        uses=0,
+    )
+    session.add(alias)
+    session.flush()
+    _cache(session).put(alias)
+    return alias
+
+
+def _best_by_key(session: Session, key: str, kind: str | None = None) -> Actor | None:
+    """The actor most often written with a spelling of this key."""
+    query = (
+        select(Actor, func.sum(ActorAlias.uses))
+        .join(ActorAlias, ActorAlias.actor_id == Actor.id)
+        .where(ActorAlias.name_key == key)
+        .group_by(Actor.id)
+        .order_by(func.sum(ActorAlias.uses).desc(), Actor.id)
+        .limit(1)
+    )
+    if kind is not None:
+        query = query.where(Actor.kind == kind)
+    row = session.execute(query).first()
+    return row[0] if row else None
+
+
+def _full_name_owners(session: Session, last_key: str, first_key: str | None = None) -> list[int]:
+    """Persons with a full name ending in this surname key (and starting with `first_key`)."""
+    rows = session.execute(
+        select(ActorAlias.actor_id, ActorAlias.name_key)
+        .join(Actor, Actor.id == ActorAlias.actor_id)
+        .where(ActorAlias.last_key == last_key, ActorAlias.words >= 2, Actor.kind == "PER")
+    ).all()
+    return sorted(
+        {
+            actor_id
+            for actor_id, key in rows
+            if first_key is None or key.split(" ", 1)[0] == first_key
+        }
+    )
+
+
+def _surname_owner(session: Session, surname: str) -> Actor | None:
+    owners = _full_name_owners(session, word_key(surname))
+    return session.get(Actor, owners[0]) if len(owners) == 1 else None
+
+
+def _bare_actor(session: Session, surname_key: str) -> Actor | None:
+    """A person known so far only by the surname, waiting for their full name."""
+    for alias in session.scalars(
+        select(ActorAlias).where(ActorAlias.name_key == surname_key, ActorAlias.words == 1)
+    ):
+        actor = session.get(Actor, alias.actor_id)
+        if actor.kind == "PER" and len(name_words(actor.name)) == 1:
+            return actor
+    return None
+
+
+def _find_for(session: Session, info: ActorInfo) -> tuple[Actor | None, str]:
+    """The stored actor a name of the analysis means, and the spelling to record for it."""
+    if alias := alias_named(session, info.name):
+        return session.get(Actor, alias.actor_id), info.name
+    words = name_words(info.name)
+    person = info.kind == "PER"
+    if actor := _best_by_key(session, name_key(info.name)):
+        return actor, info.name
+    if person and len(words) > 2:  # "Wladimir Wladimirowitsch Putin" ~ "Wladimir Putin"
+        owners = _full_name_owners(session, word_key(words[-1]), word_key(words[0]))
+        if len(owners) == 1:
+            return session.get(Actor, owners[0]), info.name
+    # A genitive of a known name: "Maduros" when the store knows "Maduro" (or its full name).
+    for stem in genitive_stems(info.name):
+        if actor := _best_by_key(session, name_key(stem)):
+            return actor, stem
+        if person and " " not in stem and (owner := _surname_owner(session, stem)):
+            return owner, stem
+    if person and len(words) == 1 and (owner := _surname_owner(session, info.name)):
+        return owner, info.name
+    # The full name of a person so far known only by the surname: "Maduro" grows up.
+    if (
+        person
+        and len(words) >= 2
+        and not _full_name_owners(session, word_key(words[-1]))
+        and (bare := _bare_actor(session, word_key(words[-1])))
+    ):
+        return bare, info.name
+    return None, info.name
+
+
+def resolve_actor(session: Session, info: ActorInfo) -> tuple[Actor, str]:
+    """The stored actor for an analysed name, created when new, and the spelling the article
+    used for it (a genitive recorded by its stem)."""
+    actor, spelling = _find_for(session, info)
+    if actor is not None:
+        return actor, spelling
+    actor = Actor(name=info.name, kind=info.kind)
+    session.add(actor)
+    session.flush()
+    _add_alias(session, actor, info.name)
+    if info.kind == "PER" and len(name_words(info.name)) >= 2:
+        _release_shared_surname(session, actor, info.name)
+    return actor, spelling
+
+
+def _release_shared_surname(session: Session, newcomer: Actor, full_name: str) -> None:
+    """A second person with a surname: the bare surname, joined so far to the other person,
+    becomes ambiguous again and its articles that used only it go back to it alone."""
+    surname_key = last_word_key(full_name)
+    for alias in list(
+        session.scalars(
+            select(ActorAlias).where(
+                ActorAlias.name_key == surname_key,
+                ActorAlias.words == 1,
+                ActorAlias.actor_id != newcomer.id,
+            )
+        )
+    ):
+        owner = session.get(Actor, alias.actor_id)
+        if owner.kind == "PER" and len(name_words(owner.name)) >= 2:
+            detach_alias(session, alias)
+
+
+def record_spellings(
+    session: Session, article_id: int, actor: Actor, names: list[str], seen: set[int]
+) -> None:
+    """Count the article's spellings of an actor once each; new spellings become aliases (a
+    bare surname only while no other person has it)."""
+    for name in dict.fromkeys(names):
+        alias = alias_named(session, name)
+        if alias is None:
+            bare = len(name_words(name)) == 1 and actor.kind == "PER"
+            if bare and _full_name_owners(session, word_key(name)) not in ([], [actor.id]):
+                continue
+            alias = _add_alias(session, actor, name)
+        if alias.actor_id != actor.id or alias.id in seen:
+            continue
+        seen.add(alias.id)
+        session.add(ArticleAlias(article_id=article_id, alias_id=alias.id))
+        alias.uses += 1
+        _prefer_spelling(session, actor, alias)
+
+
+def _rank(alias: ActorAlias) -> tuple:
+    return (alias.words >= 2, alias.uses, alias.words)
+
+
+def _prefer_spelling(session: Session, actor: Actor, alias: ActorAlias) -> None:
+    """The actor is shown under its most used full spelling."""
+    if alias.name == actor.name:
+        return
+    shown = alias_named(session, actor.name)
+    if shown is None or shown.actor_id != actor.id or _rank(alias) > _rank(shown):
+        actor.name = alias.name
+        session.flush()
+
+
+def forget_spellings(session: Session, article_id: int) -> None:
+    """Undo an article's spelling counts (before it is analysed again)."""
+    used = select(ArticleAlias.alias_id).where(ArticleAlias.article_id == article_id)
+    session.execute(
+        update(ActorAlias).where(ActorAlias.id.in_(used)).values(uses=ActorAlias.uses - 1),
+        execution_options={"synchronize_session": False},
+    )
+    session.execute(delete(ArticleAlias).where(ArticleAlias.article_id == article_id))
+
+
+def detach_alias(session: Session, alias: ActorAlias) -> Actor:
+    """Undo a merge: the spelling becomes an actor of its own, and the articles that named the
+    old actor only this way move with it (mentions, quotes and all)."""
+    old = session.get(Actor, alias.actor_id)
+    rest = [
+        a
+        for a in session.scalars(select(ActorAlias).where(ActorAlias.actor_id == old.id))
+        if a.id != alias.id
+    ]
+    if not rest:
+        return old
+    session.flush()
+    if old.name == alias.name:
+        old.name = max(rest, key=_rank).name
+        session.flush()
+    new = Actor(name=alias.name, kind=old.kind, first_seen_at=old.first_seen_at)
+    session.add(new)
+    session.flush()
+    articles = set(
+        session.scalars(select(ArticleAlias.article_id).where(ArticleAlias.alias_id == alias.id))
+    )
+    shared = set(
+        session.scalars(
+            select(ArticleAlias.article_id).where(
+                ArticleAlias.alias_id.in_([a.id for a in rest]),
+                ArticleAlias.article_id.in_(articles),
+            )
+        )
+    )
+    moving = sorted(articles - shared)
+    alias.actor_id = new.id
+    session.flush()
+    if moving:
+        for table, column in (
+            (ArticleActor, ArticleActor.actor_id),
+            (Mention, Mention.actor_id),
+            (Quote, Quote.speaker_id),
+        ):
+            session.execute(
+                update(table)
+                .where(column == old.id, table.article_id.in_(moving))
+                .values({column.key: new.id}),
+                execution_options={"synchronize_session": False},
+            )
+        session.expire_all()
+    _CACHES.clear()
+    return new
+
+
+# --- what a reader types -----------------------------------------------------------------------
 
 
 @dataclass
@@ -30,8 +306,8 @@ def _weights(session: Session, ids: list[int]) -> dict[int, int]:
 
 
 class _NameIndex:
-    """Every actor's name and its words, case-folded — rebuilt only when actors change, so a
-    lookup does not load thousands of rows."""
+    """Every spelling and its word keys — rebuilt only when aliases change, for the word and
+    typo matches the key index cannot answer."""
 
     def __init__(self) -> None:
         self.version: tuple | None = None
@@ -40,12 +316,16 @@ class _NameIndex:
     def current(self, session: Session) -> list[tuple[int, str, frozenset[str]]]:
         version = tuple(
             session.execute(
-                select(func.count(Actor.id), func.max(Actor.id), func.max(Actor.last_seen_at))
+                select(
+                    func.count(ActorAlias.id),
+                    func.max(ActorAlias.id),
+                    func.sum(ActorAlias.actor_id),
+                )
             ).one()
         )
         if version != self.version:
-            rows = session.execute(select(Actor.id, Actor.name)).all()
-            self.names = [(i, name, frozenset(name.casefold().split())) for i, name in rows]
+            rows = session.execute(select(ActorAlias.actor_id, ActorAlias.name)).all()
+            self.names = [(i, name, frozenset(name_key(name).split())) for i, name in rows]
             self.version = version
         return self.names
 
@@ -65,30 +345,36 @@ def find_actor(session: Session, query: str, limit: int = 5) -> ActorMatch:
         return ActorMatch([actor] if actor else [], [])
     if not query:
         return ActorMatch([], [])
-    key = query.casefold()
-    keys = {key, key.removesuffix("s"), key.removesuffix("'s"), key.removesuffix("’s")}
-    names = _index(session)
+    forms = [query, *genitive_stems(query)]
+    keys = {name_key(form) for form in forms} - {""}
 
-    def ranked(ids: list[int]) -> list[Actor]:
-        weights = _weights(session, ids)
-        best = sorted(ids, key=lambda i: -weights.get(i, 0))[:limit]
+    def ranked(ids) -> list[Actor]:
+        weights = _weights(session, list(ids))
+        best = sorted(set(ids), key=lambda i: -weights.get(i, 0))[:limit]
         actors = {a.id: a for a in session.scalars(select(Actor).where(Actor.id.in_(best)))}
         return sorted(actors.values(), key=lambda a: (-weights.get(a.id, 0), a.name))
 
-    exact = [i for i, name, _words in names if name.casefold() in keys]
+    # Any spelling of the name, through the key index: "Selenskyj" → "Volodymyr Zelenskyy".
+    exact = set(session.scalars(select(ActorAlias.actor_id).where(ActorAlias.name_key.in_(keys))))
+    if len(name_words(query)) == 1:  # a surname: every person with it, bare "Müller" too
+        for key in keys:
+            exact.update(_full_name_owners(session, key))
     if exact:
         return ActorMatch(ranked(exact), [])
     # A surname or any whole word of the name: "rubio" → "Marco Rubio".
-    words = [i for i, _name, name_words in names if keys & name_words]
+    names = _index(session)
+    words = {i for i, _name, name_words_ in names if keys & name_words_}
     if words:
         return ActorMatch(ranked(words), [])
     # Typos: compare with whole names and with each word of a name ("Rubo" ~ "Rubio").
     best: dict[int, float] = {}
     for i, name, _words in names:
-        forms = [name, *name.split()]
-        score = max(fuzz.ratio(query, form, processor=utils.default_process) for form in forms)
+        score = max(
+            fuzz.ratio(query, form, processor=utils.default_process)
+            for form in [name, *name.split()]
+        )
         if score >= 60:
-            best[i] = score
+            best[i] = max(score, best.get(i, 0))
     scored = sorted(best.items(), key=lambda kv: -kv[1])
     if (
         scored
