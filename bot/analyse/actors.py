@@ -24,6 +24,8 @@ from bot.analyse.gazetteer import (
     known_country_names,
     place_name,
 )
+from bot.analyse.lexicon import BITS, COMPOUND, kind_id
+from bot.analyse.names import name_key, word_key
 from bot.analyse.types import ActorInfo, MentionInfo
 
 KNOWN_NAMES_FILE = Path(__file__).resolve().parent / "data" / "known_names.tsv"
@@ -205,6 +207,12 @@ def _split_point(doc: Doc, start: int, end: int, doc_names: frozenset[str]) -> i
         word = doc[i].text
         if word.endswith("s") and _ungenitive(word, doc_names) != word:
             return i + 1
+    for i in range(start + 1, end):  # a country glued on behind: "Donald Trump | Venezuelas"
+        tail = doc[i:end].text
+        if doc[start].is_title and any(
+            country_name(form) for form in (tail, tail[:-1] if tail.endswith("s") else "")
+        ):
+            return i
     return None
 
 
@@ -258,7 +266,53 @@ def _possessed(name: str) -> bool:
 
 
 def _plausible_single(word: str) -> bool:
-    return word in known_names() or not _COMMON_NOUN.search(word)
+    return (word in known_names() or not _COMMON_NOUN.search(word)) and not _common_word(word)
+
+
+# Acronyms and days that are common words, not actors ("KI verändert die Arbeitswelt",
+# "Silvester in Berlin").
+_COMMON_WORDS = frozenset(
+    "KI AI EM WM BIP ÖPNV PKW Pkw LKW Lkw SUV IT TV PC CO2 DAX Dax Kita KITA "
+    "Silvester Neujahr Ostern Pfingsten Weihnachten Heiligabend Advent Fasching Karneval".split()
+)
+# Heads of compounds that name an event, not an actor ("US-Überfall", "Nato-Gipfel").
+_EVENT_HEADS = frozenset(
+    "Überfall Angriff Angriffe Angriffs Luftangriff Militärschlag Anschlag Attacke Krieg "
+    "Invasion Offensive Einsatz Gipfel Wahl Wahlen Streik Besuch Treffen Deal Abkommen Zölle "
+    "Zoll Sanktionen Skandal Affäre Krise Debatte Blackout Stromausfall Festnahme Operation".split()
+)
+
+
+def _common_word(word: str) -> bool:
+    head = word.rpartition("-")[2]
+    return word in _COMMON_WORDS or (head != word and head in _EVENT_HEADS)
+
+
+def _noun_not_person(word: str) -> bool:
+    """ "Silvester", "Ostern": a common noun the lexicon knows, which no surname is — alone it
+    names no person."""
+    kinds = kind_id(word)
+    return (
+        kinds != COMPOUND
+        and bool(kinds & BITS["noun"])
+        and not kinds & (BITS["surname"] | BITS["name"] | BITS["place"])
+    )
+
+
+# Words after a sentence-initial verb ("Lasst uns feiern", "Stoppt die Gewalt"): no name.
+_VERB_FIRST_FOLLOWERS = frozenset("uns euch dich mich sich es die den das dem ein eine".split())
+
+
+def _verb_first(span: Span, sent_start: int) -> bool:
+    doc = span.doc
+    return (
+        len(span) == 1
+        and span.start == sent_start
+        and span.end < len(doc)
+        and doc[span.end].text in _VERB_FIRST_FOLLOWERS
+        and kind_id(span.text) == 0
+        and span.text not in known_names()
+    )
 
 
 class _Candidate:
@@ -274,6 +328,7 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
     boilerplate = doc._.boilerplate or frozenset()
     candidates: list[_Candidate] = []
     doc_names = frozenset(ent.text for ent in doc.ents)
+    multiword = {word for ent in doc.ents if len(ent) > 1 for word in ent.text.split()}
     ents = list(doc.ents)
     if "PER" in labels:
         ents += _untagged_names(doc, sent_starts)
@@ -288,6 +343,11 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
             ent = _with_particles(ent)
         for span, label in name_pieces(ent, doc_names):
             name = clean_name(span.text)
+            if " " not in name and (
+                _verb_first(span, sent_starts[sentence])
+                or (label == "PER" and _noun_not_person(name) and name not in multiword)
+            ):
+                continue
             if _valid(name) and (" " in name or _plausible_single(name)) and not _possessed(name):
                 if label != "PER" and _named_after_role(span, sent_starts[sentence]):
                     label = "PER"
@@ -309,8 +369,10 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
         and (c.label == "PER" or _ungenitive(c.name.rsplit(" ", 1)[1]) in bare_persons)
     }
     surnames: dict[str, set[str]] = collections.defaultdict(set)
+    surname_keys: dict[str, set[str]] = collections.defaultdict(set)  # "Selenskij" ~ "Selenskyj"
     for full in full_names:
         surnames[full.rsplit(" ", 1)[1]].add(full)
+        surname_keys[word_key(full.rsplit(" ", 1)[1])].add(full)
     in_text = {c.name for c in candidates} | set(surnames)
     for c in candidates:
         c.name = _ungenitive(c.name, in_text - {c.name})
@@ -321,8 +383,14 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
                 c.name = f"{head} {_ungenitive(last, in_text)}"
     # A bare surname belongs to the one full name that ends with it; two such names: keep apart.
     bare_forms: dict[str, set[str]] = collections.defaultdict(set)
+    _one_spelling(candidates)
+    full_names = {c.name for c in candidates if c.name in full_names}
+    surname_keys = {
+        key: {_spelling_of(candidates, full) for full in owners}
+        for key, owners in surname_keys.items()
+    }
     for c in candidates:
-        owners = surnames.get(c.name)
+        owners = surname_keys.get(word_key(c.name)) if " " not in c.name else None
         if c.name in full_names:
             c.label = "PER"
         elif owners and len(owners) == 1:
@@ -333,6 +401,27 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
     candidates += _country_adjectives(doc, candidates, sent_starts, boilerplate)
     candidates.sort(key=lambda c: c.span.start)
     return _collect(candidates, bare_forms)
+
+
+def _one_spelling(candidates: list[_Candidate]) -> None:
+    """Spellings of one name in one text ("Ren Nikaidō", "Ren Nikaido") become the one written
+    most often (the first on a tie)."""
+    groups: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for c in candidates:
+        groups[name_key(c.name)][c.name] += 1
+    chosen = {
+        name: spellings.most_common(1)[0][0]
+        for spellings in groups.values()
+        if len(spellings) > 1
+        for name in spellings
+    }
+    for c in candidates:
+        c.name = chosen.get(c.name, c.name)
+
+
+def _spelling_of(candidates: list[_Candidate], name: str) -> str:
+    key = name_key(name)
+    return next((c.name for c in candidates if name_key(c.name) == key), name)
 
 
 def _country_adjectives(doc, candidates, sent_starts, boilerplate) -> list[_Candidate]:

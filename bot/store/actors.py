@@ -145,7 +145,8 @@ def _find_for(session: Session, info: ActorInfo) -> tuple[Actor | None, str]:
     for stem in genitive_stems(info.name):
         if actor := _best_by_key(session, name_key(stem)):
             return actor, stem
-        if person and " " not in stem and (owner := _surname_owner(session, stem)):
+        # (any label: the model often takes an unknown genitive for a place)
+        if " " not in stem and (owner := _surname_owner(session, stem)):
             return owner, stem
     if person and len(words) == 1 and (owner := _surname_owner(session, info.name)):
         return owner, info.name
