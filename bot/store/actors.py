@@ -164,7 +164,10 @@ def _find_for(session: Session, info: ActorInfo) -> tuple[Actor | None, str]:
 def resolve_actor(session: Session, info: ActorInfo) -> tuple[Actor, str]:
     """The stored actor for an analysed name, created when new, and the spelling the article
     used for it (a genitive recorded by its stem)."""
-    actor, spelling = _find_for(session, info)
+    # The lookups read aliases, which are flushed as they are made: no autoflush of the
+    # article's pending rows before each of them.
+    with session.no_autoflush:
+        actor, spelling = _find_for(session, info)
     if actor is not None:
         return actor, spelling
     actor = Actor(name=info.name, kind=info.kind)
@@ -200,10 +203,13 @@ def record_spellings(
     """Count the article's spellings of an actor once each; new spellings become aliases (a
     bare surname only while no other person has it)."""
     for name in dict.fromkeys(names):
-        alias = alias_named(session, name)
+        with session.no_autoflush:
+            alias = alias_named(session, name)
         if alias is None:
             bare = len(name_words(name)) == 1 and actor.kind == "PER"
-            if bare and _full_name_owners(session, word_key(name)) not in ([], [actor.id]):
+            with session.no_autoflush:
+                owners = _full_name_owners(session, word_key(name)) if bare else []
+            if owners not in ([], [actor.id]):
                 continue
             alias = _add_alias(session, actor, name)
         if alias.actor_id != actor.id or alias.id in seen:

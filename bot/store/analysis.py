@@ -26,7 +26,8 @@ def clear_analysis(session: Session, article_id: int) -> None:
 
 def save_analysis(session: Session, article: Article, analysis: ArticleAnalysis) -> None:
     """Replace the article's analysis (re-running changes nothing) and mark it analysed."""
-    clear_analysis(session, article.id)
+    if article.analysed_at is not None:  # a new article has nothing to replace
+        clear_analysis(session, article.id)
     ids: dict[str, int] = {}
     now = utcnow()
     counted: set[int] = set()
