@@ -3,9 +3,12 @@ no junk actors, one spelling per person in a text, roles that read right, no sca
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from bot.analyse.types import ArticleAnalysis
+from tests.conftest import SHARED
 
 
 def analyse(analyser, title: str, text: str) -> ArticleAnalysis:
@@ -94,3 +97,25 @@ def test_names_and_scare_quotes_in_quotation_marks_are_no_quotes(analyser, title
 def test_a_real_short_quote_with_a_reporting_verb_stays(analyser):
     result = analyse(analyser, "Streit in Berlin", "Dobrindt nannte das „einen Fehler“.")
     assert [(q.speaker, q.text) for q in result.quotes] == [("Dobrindt", "einen Fehler")]
+
+
+# Migration headlines (CC BY-NC-SA: read in place by row, never copied into the repository).
+HEADLINES = SHARED / "news" / "migration-headlines" / "refugees_migration_processed.csv"
+
+
+@pytest.mark.parametrize(
+    ("row", "person"),
+    [
+        (2807, "Merkel"),  # "Hat Merkel schon vor Monaten …"
+        (1651, "Merkel"),  # "Warum Merkel den Asylpakt …"
+        (3388, "Salvini"),  # "Kann Salvini die Gunst …"
+        (5166, "Trump"),  # "Hey Trump: …"
+        (2950, "Macron"),  # "Monsieur Macron und …"
+        (1948, "Palmer"),  # "… Grüner Palmer spaltet …"
+    ],
+)
+def test_a_headline_word_before_a_name_is_no_first_name(analyser, row, person):
+    with HEADLINES.open(encoding="utf-8") as handle:
+        title = list(csv.DictReader(handle))[row]["title"]
+    result = analyse(analyser, title, title)
+    assert person in names(result)

@@ -13,6 +13,7 @@ import functools
 import re
 from pathlib import Path
 
+from spacy.lang.de.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -25,7 +26,7 @@ from bot.analyse.gazetteer import (
     place_name,
 )
 from bot.analyse.lexicon import BITS, COMPOUND, kind_id
-from bot.analyse.names import name_key, word_key
+from bot.analyse.names import last_word_key, name_key
 from bot.analyse.types import ActorInfo, MentionInfo
 
 KNOWN_NAMES_FILE = Path(__file__).resolve().parent / "data" / "known_names.tsv"
@@ -82,6 +83,8 @@ def name_pieces(ent: Span, doc_names: frozenset[str] = frozenset()) -> list[tupl
         end -= 1
     pieces: list[tuple[Span, str]] = []
     label = ent.label_
+    while label == "PER" and start < end - 1 and _not_a_first_name(doc[start].text):
+        start += 1
     while start < end:
         role_before = False
         while start < end - 1 and _is_name_prefix(doc[start].text):
@@ -214,6 +217,25 @@ def _split_point(doc: Doc, start: int, end: int, doc_names: frozenset[str]) -> i
         ):
             return i
     return None
+
+
+# Words a headline puts before a name that are no part of it ("Hey Trump", "Monsieur Macron").
+_FORMS_OF_ADDRESS = frozenset("hey hallo liebe lieber monsieur madame mister sir lady lord".split())
+
+
+def _not_a_first_name(word: str) -> bool:
+    """A word opening a person's span that cannot be its first name: a function word or verb
+    ("Hat Merkel", "Warum Merkel", "Kann Salvini"), a form of address, or a common noun the
+    lexicon knows as no first name ("Nebelkerze Seehofers", "Grüner Palmer")."""
+    kinds = kind_id(word)
+    if kinds != COMPOUND and kinds & BITS["first"]:
+        return False
+    return (
+        word.lower() in STOP_WORDS
+        or word.lower() in _FORMS_OF_ADDRESS
+        # (short nouns are often a foreign first name too: "Ren Nikaidō")
+        or (kinds != COMPOUND and bool(kinds & BITS["noun"]) and len(word) >= 5)
+    )
 
 
 def _is_name_prefix(word: str) -> bool:
@@ -372,7 +394,7 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
     surname_keys: dict[str, set[str]] = collections.defaultdict(set)  # "Selenskij" ~ "Selenskyj"
     for full in full_names:
         surnames[full.rsplit(" ", 1)[1]].add(full)
-        surname_keys[word_key(full.rsplit(" ", 1)[1])].add(full)
+        surname_keys[last_word_key(full)].add(full)
     in_text = {c.name for c in candidates} | set(surnames)
     for c in candidates:
         c.name = _ungenitive(c.name, in_text - {c.name})
@@ -390,7 +412,7 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
         for key, owners in surname_keys.items()
     }
     for c in candidates:
-        owners = surname_keys.get(word_key(c.name)) if " " not in c.name else None
+        owners = surname_keys.get(last_word_key(c.name)) if " " not in c.name else None
         if c.name in full_names:
             c.label = "PER"
         elif owners and len(owners) == 1:

@@ -68,9 +68,15 @@ def name_key(name: str) -> str:
 
 
 def last_word_key(name: str) -> str:
-    """The key of a name's last word: a person's surname ("Nicolás Maduro" → "maduro")."""
-    words = name_words(name)
-    return word_key(words[-1]) if words else ""
+    """The key of a name's last word: a person's surname ("Nicolás Maduro" → "maduro"); a
+    double surname is one word ("Annegret Kramp-Karrenbauer" → "kramp karenbauer")."""
+    words = name.split()
+    return name_key(words[-1]) if words else ""
+
+
+def word_count(name: str) -> int:
+    """Words of a name as a person's name has them: "Kramp-Karrenbauer" is one, a surname."""
+    return len(name.split())
 
 
 def genitive_stems(name: str) -> list[str]:

@@ -16,7 +16,9 @@ from rapidfuzz import fuzz, utils
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.analyse.names import genitive_stems, last_word_key, name_key, name_words, word_key
+from bot.analyse.gazetteer import country_name, place_name
+from bot.analyse.lexicon import BITS, COMPOUND, kind_id
+from bot.analyse.names import genitive_stems, last_word_key, name_key, word_count
 from bot.analyse.types import ActorInfo
 from bot.store.schema import Actor, ActorAlias, ArticleActor, ArticleAlias, Mention, Quote
 
@@ -72,7 +74,7 @@ def _add_alias(session: Session, actor: Actor, name: str) -> ActorAlias:
         name=name,
         name_key=name_key(name)[:300],
         last_key=last_word_key(name)[:100],
-        words=len(name_words(name)),
+        words=word_count(name),
         uses=0,
     )
     session.add(alias)
@@ -105,26 +107,24 @@ def _full_name_owners(session: Session, last_key: str, first_key: str | None = N
         .where(ActorAlias.last_key == last_key, ActorAlias.words >= 2, Actor.kind == "PER")
     ).all()
     return sorted(
-        {
-            actor_id
-            for actor_id, key in rows
-            if first_key is None or key.split(" ", 1)[0] == first_key
-        }
+        {actor_id for actor_id, key in rows if first_key is None or key.startswith(first_key + " ")}
     )
 
 
 def _surname_owner(session: Session, surname: str) -> Actor | None:
-    owners = _full_name_owners(session, word_key(surname))
+    owners = _full_name_owners(session, last_word_key(surname))
     return session.get(Actor, owners[0]) if len(owners) == 1 else None
 
 
-def _bare_actor(session: Session, surname_key: str) -> Actor | None:
-    """A person known so far only by the surname, waiting for their full name."""
+def _bare_actor(session: Session, surname: str) -> Actor | None:
+    """A person known so far only by the surname (or its genitive: "Seehofers"), waiting for
+    their full name."""
+    keys = [name_key(surname), name_key(surname + "s")]
     for alias in session.scalars(
-        select(ActorAlias).where(ActorAlias.name_key == surname_key, ActorAlias.words == 1)
+        select(ActorAlias).where(ActorAlias.name_key.in_(keys), ActorAlias.words == 1)
     ):
         actor = session.get(Actor, alias.actor_id)
-        if actor.kind == "PER" and len(name_words(actor.name)) == 1:
+        if actor.kind == "PER" and word_count(actor.name) == 1:
             return actor
     return None
 
@@ -133,12 +133,12 @@ def _find_for(session: Session, info: ActorInfo) -> tuple[Actor | None, str]:
     """The stored actor a name of the analysis means, and the spelling to record for it."""
     if alias := alias_named(session, info.name):
         return session.get(Actor, alias.actor_id), info.name
-    words = name_words(info.name)
+    words = info.name.split()
     person = info.kind == "PER"
     if actor := _best_by_key(session, name_key(info.name)):
         return actor, info.name
     if person and len(words) > 2:  # "Wladimir Wladimirowitsch Putin" ~ "Wladimir Putin"
-        owners = _full_name_owners(session, word_key(words[-1]), word_key(words[0]))
+        owners = _full_name_owners(session, last_word_key(words[-1]), last_word_key(words[0]))
         if len(owners) == 1:
             return session.get(Actor, owners[0]), info.name
     # A genitive of a known name: "Maduros" when the store knows "Maduro" (or its full name).
@@ -154,11 +154,52 @@ def _find_for(session: Session, info: ActorInfo) -> tuple[Actor | None, str]:
     if (
         person
         and len(words) >= 2
-        and not _full_name_owners(session, word_key(words[-1]))
-        and (bare := _bare_actor(session, word_key(words[-1])))
+        and not _full_name_owners(session, last_word_key(words[-1]))
+        and (bare := _bare_actor(session, words[-1]))
     ):
         return bare, info.name
+    # The store met the name first in the genitive ("Gabriel Borics Sozialstaat", then
+    # "Gabriel Boric"): that spelling was this name.
+    for ending in ("s", "’", "'"):
+        genitive = alias_named(session, info.name + ending)
+        if genitive is not None and _base_of_genitive(info):
+            _respell(session, genitive, info.name)
+            return session.get(Actor, genitive.actor_id), info.name
     return None, info.name
+
+
+def _person_after_all(name: str) -> bool:
+    """A one-word actor stored as a place or organisation that a later article names as a
+    person is one, unless the name is a known place or organisation."""
+    from bot.analyse.actors import known_labels  # noqa: PLC0415 — spaCy only when storing
+
+    return (
+        word_count(name) == 1
+        and country_name(name) is None
+        and place_name(name) is None
+        and known_labels().get(name) not in ("LOC", "ORG")
+    )
+
+
+def _base_of_genitive(info: ActorInfo) -> bool:
+    """Whether a name may be the base form of a stored genitive: a full name, or a single
+    word of five letters or more that no first name is ("Marsalek", not "Andrea")."""
+    if word_count(info.name) >= 2:
+        return True
+    kinds = kind_id(info.name)
+    first = kinds != COMPOUND and kinds & BITS["first"]
+    return info.kind == "PER" and len(info.name) >= 5 and not first
+
+
+def _respell(session: Session, alias: ActorAlias, name: str) -> None:
+    actor = session.get(Actor, alias.actor_id)
+    _cache(session).entries.pop(alias.name, None)
+    if actor.name == alias.name:
+        actor.name = name
+    alias.name, alias.name_key = name, name_key(name)[:300]
+    alias.last_key, alias.words = last_word_key(name)[:100], word_count(name)
+    session.flush()
+    _cache(session).put(alias)
 
 
 def resolve_actor(session: Session, info: ActorInfo) -> tuple[Actor, str]:
@@ -169,12 +210,14 @@ def resolve_actor(session: Session, info: ActorInfo) -> tuple[Actor, str]:
     with session.no_autoflush:
         actor, spelling = _find_for(session, info)
     if actor is not None:
+        if info.kind == "PER" and actor.kind != "PER" and _person_after_all(actor.name):
+            actor.kind = "PER"  # "Kramp-Karrenbauer", once taken for a place
         return actor, spelling
     actor = Actor(name=info.name, kind=info.kind)
     session.add(actor)
     session.flush()
     _add_alias(session, actor, info.name)
-    if info.kind == "PER" and len(name_words(info.name)) >= 2:
+    if info.kind == "PER" and word_count(info.name) >= 2:
         _release_shared_surname(session, actor, info.name)
     return actor, spelling
 
@@ -193,7 +236,7 @@ def _release_shared_surname(session: Session, newcomer: Actor, full_name: str) -
         )
     ):
         owner = session.get(Actor, alias.actor_id)
-        if owner.kind == "PER" and len(name_words(owner.name)) >= 2:
+        if owner.kind == "PER" and word_count(owner.name) >= 2:
             detach_alias(session, alias)
 
 
@@ -206,9 +249,9 @@ def record_spellings(
         with session.no_autoflush:
             alias = alias_named(session, name)
         if alias is None:
-            bare = len(name_words(name)) == 1 and actor.kind == "PER"
+            bare = word_count(name) == 1 and actor.kind == "PER"
             with session.no_autoflush:
-                owners = _full_name_owners(session, word_key(name)) if bare else []
+                owners = _full_name_owners(session, last_word_key(name)) if bare else []
             if owners not in ([], [actor.id]):
                 continue
             alias = _add_alias(session, actor, name)
@@ -363,7 +406,7 @@ def find_actor(session: Session, query: str, limit: int = 5) -> ActorMatch:
 
     # Any spelling of the name, through the key index: "Selenskyj" → "Volodymyr Zelenskyy".
     exact = set(session.scalars(select(ActorAlias.actor_id).where(ActorAlias.name_key.in_(keys))))
-    if len(name_words(query)) == 1:  # a surname: every person with it, bare "Müller" too
+    if word_count(query) == 1:  # a surname: every person with it, bare "Müller" too
         for key in keys:
             exact.update(_full_name_owners(session, key))
     if exact:

@@ -10,7 +10,7 @@ store finds them by key from the first run after the upgrade.
 import sqlalchemy as sa
 from alembic import op
 
-from bot.analyse.names import last_word_key, name_key, name_words
+from bot.analyse.names import last_word_key, name_key, word_count
 
 revision = "0010_actor_aliases"
 down_revision = "0007_merge"
@@ -79,7 +79,7 @@ def upgrade() -> None:
                     "name": name,
                     "name_key": name_key(name)[:300],
                     "last_key": last_word_key(name)[:100],
-                    "words": len(name_words(name)),
+                    "words": word_count(name),
                     "uses": uses,
                 }
                 for actor_id, name, uses in actors
