@@ -41,7 +41,8 @@ CUES = frozenset(
     "entgegnete entgegnet zitiert zitierte ergänzt sprechen spricht rief ruft "
     "erklären betonen warnen fordern kritisiert kritisieren bekräftigt unterstreicht "
     "zeigte zeigt sicherte versprach verspricht fragte fragt meldete schreiben "
-    "twittert postete urteilte resümierte bilanzierte".split()
+    "twittert postete urteilte resümierte bilanzierte ausführte ausführt feststellte "
+    "feststellt beteuerte beteuert erwiderte erwidert konstatierte konstatiert".split()
 )
 # Verbs that judge something in a quoted phrase ("würdigte Ligeti als „großen Österreicher“"):
 # their subject is the speaker, their object the topic.
@@ -254,6 +255,9 @@ def _cue_speaker(
     if cue.lower() == "zufolge":  # "Peskov zufolge"
         return (before[-1].name, cue) if before and before[-1].end == cue_index else None
     if cue.lower() in OBJECT_CUES and persons:
+        return persons[0].name, cue
+    if doc[start].lower_ == "wie" and persons:
+        # "Wie Norman Paech, der … Eberhardt Schultz …, feststellt": the wie-clause's subject
         return persons[0].name, cue
     after_cue = _named_after_cue(doc, cue_index, min(quote_start, cue_index + 4), ctx, quote_start)
     if after_cue is not None:
