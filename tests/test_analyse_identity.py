@@ -119,3 +119,15 @@ def test_a_headline_word_before_a_name_is_no_first_name(analyser, row, person):
         title = list(csv.DictReader(handle))[row]["title"]
     result = analyse(analyser, title, title)
     assert person in names(result)
+
+
+def test_a_surname_alone_after_its_role_is_a_person(analyser):
+    result = analyse(
+        analyser,
+        "Anhörung in Manhattan",
+        "Venezuelas gestürzter Staatschef Maduro erschien am Montag vor einem Gericht in "
+        "Manhattan. Der Präsident Frankreichs schwieg.",
+    )
+    kinds = {a.name: a.kind for a in result.actors}
+    assert kinds.get("Maduro") == "PER"
+    assert kinds.get("Frankreich") == "LOC" and "Frankreichs" not in kinds

@@ -244,3 +244,52 @@ def test_a_surname_once_taken_for_a_place_becomes_the_person(store):
         berlin = _save(session, "Berlin", "Berlin", kind="LOC")
         _save(session, "Berlin sagt", "Berlin")  # a mislabel does not make the city a person
         assert _actor_of(session, berlin).kind == "LOC"
+
+
+def test_collected_articles_make_maduro_one_actor_with_one_dossier(tmp_path, analyser):
+    """The weekend of 3–4 January 2026, in four spellings, through `collect` as the bot runs."""
+    import dataclasses
+    import datetime as dt
+
+    from bot.brief.dossier import build_dossier
+    from bot.jobs import collect
+    from tests.conftest import make_config
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    articles = {
+        "Nicolás Maduro festgenommen": "US-Truppen haben den venezolanischen Präsidenten "
+        "Nicolás Maduro in Caracas festgenommen. Maduro wurde nach New York gebracht, wo ihm "
+        "der Prozess gemacht werden soll.",
+        "Maduros Festnahme": "Nach Maduros Festnahme feiern Exil-Venezolaner in Miami. Viele "
+        "von ihnen hoffen auf eine baldige Rückkehr in ihre Heimat, heißt es in der Stadt.",
+        "Nicolas Maduro vor Gericht": "Nicolas Maduro soll in New York vor Gericht gestellt "
+        "werden, teilte das Justizministerium in Washington am Sonntag mit.",
+        "Anhörung in Manhattan": "Venezuelas gestürzter Staatschef Maduro erschien am Montag "
+        "vor einem Gericht in Manhattan. Maduro plädierte auf nicht schuldig.",
+        "Selenskyj warnt": "Der ukrainische Präsident Wolodymyr Selenskyj warnte am Sonntag "
+        "vor neuen russischen Angriffen auf Kiew und bat um mehr Flugabwehr.",
+        "Selenskyj in Paris": "Selenskyj traf am Samstag den französischen Präsidenten "
+        "Emmanuel Macron in Paris, sagte ein Sprecher des Élysée-Palasts.",
+        "Zelenskyy in Paris": "Volodymyr Zelenskyy met Emmanuel Macron in Paris, sagte ein "
+        "Sprecher des Élysée-Palasts am Samstag in einer Mitteilung.",
+    }
+    for i, (title, body) in enumerate(articles.items()):
+        meta = f'title: "{title}"\ndate: 2026-01-0{3 + i % 2}T0{i}:00:00Z\nsource: Test'
+        (folder / f"{i}.md").write_text(f"---\n{meta}\n---\n{body}\n", encoding="utf-8")
+    config = make_config(tmp_path)
+    config = dataclasses.replace(
+        config, sources=dataclasses.replace(config.sources, paths=(str(folder),))
+    )
+    store = open_store(config.store.url)
+    try:
+        collect(store, config, analyser=analyser)
+        with store.session() as session:
+            [maduro] = find_actor(session, "Maduro").exact
+            dossier = build_dossier(session, maduro.id, now=dt.datetime(2026, 1, 5))
+            assert (dossier.name, dossier.article_count) == ("Nicolás Maduro", 4)
+            [zelenskyy] = find_actor(session, "Selenskyj").exact
+            assert find_actor(session, "Zelensky").exact == [zelenskyy]
+            assert zelenskyy.name in ("Wolodymyr Selenskyj", "Volodymyr Zelenskyy")
+    finally:
+        store.close()

@@ -183,6 +183,7 @@ def _untagged_names(doc: Doc, sent_starts: list[int]) -> list[Span]:
             end += 1
         after = doc[end] if end < len(doc) else None
         if end - i >= 2 and (after is None or after.is_punct or after.is_lower):
+            named = len(found)
             for size in (2, 3):  # the name is the run's end: "[Flughafenmanager] Vedat Muftuoglu"
                 first = end - size
                 if first < i:
@@ -195,8 +196,29 @@ def _untagged_names(doc: Doc, sent_starts: list[int]) -> list[Span]:
                 if role and all(_name_like(t) for t in doc[first:end]):
                     found.append(Span(doc, first, end, label="PER"))
                     break
+            last = doc[end - 1]
+            # A surname alone after its role: "gestürzter Staatschef Maduro erschien".
+            if (
+                len(found) == named
+                and is_role_word(doc[end - 2].text)
+                and _name_like(last)
+                and _surname_like(last)
+            ):
+                found.append(Span(doc, end - 1, end, label="PER"))
         i = end
     return found
+
+
+def _surname_like(token) -> bool:
+    """A word the lexicon knows as no common noun or place, nor its stem as a country."""
+    kinds = kind_id(token.text)
+    stem = token.text[:-1] if token.text.endswith("s") else token.text
+    return (
+        kinds != COMPOUND
+        and not kinds & (BITS["noun"] | BITS["place"])
+        and country_name(stem) is None
+        and place_name(stem) is None
+    )
 
 
 def _split_point(doc: Doc, start: int, end: int, doc_names: frozenset[str]) -> int | None:
