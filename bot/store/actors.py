@@ -13,7 +13,7 @@ import collections
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, utils
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.analyse.gazetteer import country_name, place_name
@@ -51,6 +51,8 @@ class _SpellingCache:
         return alias
 
     def put(self, alias: ActorAlias) -> None:
+        if alias.id is None:
+            return
         self.entries[alias.name] = (alias.actor_id, alias.id)
         self.entries.move_to_end(alias.name)
         while len(self.entries) > CACHE_SIZE:
@@ -58,13 +60,34 @@ class _SpellingCache:
 
 
 _CACHES: dict[str, _SpellingCache] = {}
+GENITIVE_ENDINGS = ("s", "’", "'")
 
 
 def _cache(session: Session) -> _SpellingCache:
     return _CACHES.setdefault(str(session.get_bind().url), _SpellingCache())
 
 
+def _made_here(session: Session) -> dict[str, ActorAlias]:
+    """Aliases made in this session, by spelling: found before they are flushed (they are
+    written with the article's other rows, in one flush)."""
+    return session.info.setdefault("morgenlage_new_aliases", {})
+
+
+def _unflushed(session: Session) -> list[ActorAlias]:
+    """This session's aliases not yet written (written ones go to the spelling cache)."""
+    made = _made_here(session)
+    for name, alias in list(made.items()):
+        if alias.id is not None or alias not in session:
+            del made[name]
+            if alias.id is not None:
+                _cache(session).put(alias)
+    return list(made.values())
+
+
 def alias_named(session: Session, name: str) -> ActorAlias | None:
+    made = _made_here(session).get(name)
+    if made is not None and made.id is None and made in session:
+        return made
     return _cache(session).get(session, name)
 
 
@@ -78,94 +101,138 @@ def _add_alias(session: Session, actor: Actor, name: str) -> ActorAlias:
         uses=0,
     )
     session.add(alias)
-    session.flush()
-    _cache(session).put(alias)
+    _made_here(session)[name] = alias
     return alias
 
 
-def _best_by_key(session: Session, key: str, kind: str | None = None) -> Actor | None:
+def _aliases_where(session: Session, condition, match) -> list[tuple[ActorAlias, Actor]]:
+    """Stored aliases meeting `condition` (through its indexes) and this session's unflushed
+    ones meeting `match`, each with its actor."""
+    found = {
+        id(alias): (alias, actor)
+        for alias, actor in session.execute(
+            select(ActorAlias, Actor).join(Actor, Actor.id == ActorAlias.actor_id).where(condition)
+        ).all()
+    }
+    for alias in _unflushed(session):
+        if id(alias) not in found and match(alias):
+            found[id(alias)] = (alias, session.get(Actor, alias.actor_id))
+    return list(found.values())
+
+
+def _most_used(rows: list[tuple[ActorAlias, Actor]], key: str) -> Actor | None:
     """The actor most often written with a spelling of this key."""
-    query = (
-        select(Actor, func.sum(ActorAlias.uses))
-        .join(ActorAlias, ActorAlias.actor_id == Actor.id)
-        .where(ActorAlias.name_key == key)
-        .group_by(Actor.id)
-        .order_by(func.sum(ActorAlias.uses).desc(), Actor.id)
-        .limit(1)
-    )
-    if kind is not None:
-        query = query.where(Actor.kind == kind)
-    row = session.execute(query).first()
-    return row[0] if row else None
+    uses: collections.Counter = collections.Counter()
+    actors = {}
+    for alias, actor in rows:
+        if alias.name_key == key:
+            uses[actor.id] += alias.uses or 0
+            actors[actor.id] = actor
+    if not actors:
+        return None
+    return actors[min(actors, key=lambda i: (-uses[i], i))]
 
 
-def _full_name_owners(session: Session, last_key: str, first_key: str | None = None) -> list[int]:
+def _owners(
+    rows: list[tuple[ActorAlias, Actor]], surname_key: str, first_key: str | None = None
+) -> list[Actor]:
     """Persons with a full name ending in this surname key (and starting with `first_key`)."""
-    rows = session.execute(
-        select(ActorAlias.actor_id, ActorAlias.name_key)
-        .join(Actor, Actor.id == ActorAlias.actor_id)
-        .where(ActorAlias.last_key == last_key, ActorAlias.words >= 2, Actor.kind == "PER")
-    ).all()
-    return sorted(
-        {actor_id for actor_id, key in rows if first_key is None or key.startswith(first_key + " ")}
+    owners = {
+        actor.id: actor
+        for alias, actor in rows
+        if alias.last_key == surname_key
+        and alias.words >= 2
+        and actor.kind == "PER"
+        and (first_key is None or alias.name_key.startswith(first_key + " "))
+    }
+    return [owners[i] for i in sorted(owners)]
+
+
+def _family(session: Session, surname_keys: set[str]) -> list[tuple[ActorAlias, Actor]]:
+    """Every alias whose surname or whole name has one of these keys: the people a surname may
+    mean, and those known only by it."""
+    return _aliases_where(
+        session,
+        or_(ActorAlias.last_key.in_(surname_keys), ActorAlias.name_key.in_(surname_keys)),
+        lambda a: a.last_key in surname_keys or a.name_key in surname_keys,
     )
 
 
-def _surname_owner(session: Session, surname: str) -> Actor | None:
-    owners = _full_name_owners(session, last_word_key(surname))
-    return session.get(Actor, owners[0]) if len(owners) == 1 else None
-
-
-def _bare_actor(session: Session, surname: str) -> Actor | None:
+def _bare_actor(rows: list[tuple[ActorAlias, Actor]], keys: set[str]) -> Actor | None:
     """A person known so far only by the surname (or its genitive: "Seehofers"), waiting for
     their full name."""
-    keys = [name_key(surname), name_key(surname + "s")]
-    for alias in session.scalars(
-        select(ActorAlias).where(ActorAlias.name_key.in_(keys), ActorAlias.words == 1)
-    ):
-        actor = session.get(Actor, alias.actor_id)
-        if actor.kind == "PER" and word_count(actor.name) == 1:
+    for alias, actor in rows:
+        if (
+            alias.name_key in keys
+            and alias.words == 1
+            and actor.kind == "PER"
+            and word_count(actor.name) == 1
+        ):
             return actor
     return None
 
 
-def _find_for(session: Session, info: ActorInfo) -> tuple[Actor | None, str]:
-    """The stored actor a name of the analysis means, and the spelling to record for it."""
-    if alias := alias_named(session, info.name):
-        return session.get(Actor, alias.actor_id), info.name
-    words = info.name.split()
+@dataclass
+class _Found:
+    actor: Actor | None
+    spelling: str
+    family: list[tuple[ActorAlias, Actor]]
+
+
+def _find_for(session: Session, info: ActorInfo) -> _Found:
+    """The stored actor a name of the analysis means, and the spelling to record for it: two
+    indexed queries at most, one for the name's spellings, one for its surname's family."""
+    name = info.name
+    if alias := alias_named(session, name):
+        return _Found(session.get(Actor, alias.actor_id), name, [])
+    words = name.split()
     person = info.kind == "PER"
-    if actor := _best_by_key(session, name_key(info.name)):
-        return actor, info.name
+    key = name_key(name)
+    stems = genitive_stems(name)
+    stem_keys = [name_key(stem) for stem in stems]
+    genitives = [name + ending for ending in GENITIVE_ENDINGS]
+    keys = {key, *stem_keys}
+    near = _aliases_where(
+        session,
+        or_(ActorAlias.name_key.in_(keys), ActorAlias.name.in_(genitives)),
+        lambda a: a.name_key in keys or a.name in genitives,
+    )
+    if actor := _most_used(near, key):
+        return _Found(actor, name, [])
+    bare_stems = [stem for stem in stems if " " not in stem]
+    surname = last_word_key(name)
+    bare_keys = {surname, name_key(words[-1] + "s")}
+    family = []
+    if person or bare_stems:
+        family = _family(session, {*bare_keys, *(name_key(stem) for stem in bare_stems)})
     if person and len(words) > 2:  # "Wladimir Wladimirowitsch Putin" ~ "Wladimir Putin"
-        owners = _full_name_owners(session, last_word_key(words[-1]), last_word_key(words[0]))
+        owners = _owners(family, surname, name_key(words[0]))
         if len(owners) == 1:
-            return session.get(Actor, owners[0]), info.name
-    # A genitive of a known name: "Maduros" when the store knows "Maduro" (or its full name).
-    for stem in genitive_stems(info.name):
-        if actor := _best_by_key(session, name_key(stem)):
-            return actor, stem
-        # (any label: the model often takes an unknown genitive for a place)
-        if " " not in stem and (owner := _surname_owner(session, stem)):
-            return owner, stem
-    if person and len(words) == 1 and (owner := _surname_owner(session, info.name)):
-        return owner, info.name
+            return _Found(owners[0], name, family)
+    # A genitive of a known name: "Maduros" when the store knows "Maduro" (or its full name;
+    # any label: the model often takes an unknown genitive for a place).
+    for stem, stem_key in zip(stems, stem_keys, strict=True):
+        if actor := _most_used(near, stem_key):
+            return _Found(actor, stem, family)
+        if " " not in stem and len(owners := _owners(family, stem_key)) == 1:
+            return _Found(owners[0], stem, family)
+    if person and len(words) == 1 and len(owners := _owners(family, surname)) == 1:
+        return _Found(owners[0], name, family)
     # The full name of a person so far known only by the surname: "Maduro" grows up.
     if (
         person
         and len(words) >= 2
-        and not _full_name_owners(session, last_word_key(words[-1]))
-        and (bare := _bare_actor(session, words[-1]))
+        and not _owners(family, surname)
+        and (bare := _bare_actor(family, bare_keys))
     ):
-        return bare, info.name
+        return _Found(bare, name, family)
     # The store met the name first in the genitive ("Gabriel Borics Sozialstaat", then
     # "Gabriel Boric"): that spelling was this name.
-    for ending in ("s", "’", "'"):
-        genitive = alias_named(session, info.name + ending)
-        if genitive is not None and _base_of_genitive(info):
-            _respell(session, genitive, info.name)
-            return session.get(Actor, genitive.actor_id), info.name
-    return None, info.name
+    for alias, actor in near:
+        if alias.name in genitives and _base_of_genitive(info):
+            _respell(session, alias, name)
+            return _Found(actor, name, family)
+    return _Found(None, name, family)
 
 
 def _person_after_all(name: str) -> bool:
@@ -194,6 +261,7 @@ def _base_of_genitive(info: ActorInfo) -> bool:
 def _respell(session: Session, alias: ActorAlias, name: str) -> None:
     actor = session.get(Actor, alias.actor_id)
     _cache(session).entries.pop(alias.name, None)
+    _made_here(session).pop(alias.name, None)
     if actor.name == alias.name:
         actor.name = name
     alias.name, alias.name_key = name, name_key(name)[:300]
@@ -205,61 +273,61 @@ def _respell(session: Session, alias: ActorAlias, name: str) -> None:
 def resolve_actor(session: Session, info: ActorInfo) -> tuple[Actor, str]:
     """The stored actor for an analysed name, created when new, and the spelling the article
     used for it (a genitive recorded by its stem)."""
-    # The lookups read aliases, which are flushed as they are made: no autoflush of the
-    # article's pending rows before each of them.
+    # The lookups see this session's new aliases themselves: no autoflush of the article's
+    # pending rows before each of them.
     with session.no_autoflush:
-        actor, spelling = _find_for(session, info)
+        found = _find_for(session, info)
+    actor = found.actor
     if actor is not None:
         if info.kind == "PER" and actor.kind != "PER" and _person_after_all(actor.name):
             actor.kind = "PER"  # "Kramp-Karrenbauer", once taken for a place
-        return actor, spelling
+        return actor, found.spelling
     actor = Actor(name=info.name, kind=info.kind)
     session.add(actor)
     session.flush()
     _add_alias(session, actor, info.name)
     if info.kind == "PER" and word_count(info.name) >= 2:
-        _release_shared_surname(session, actor, info.name)
-    return actor, spelling
+        _release_shared_surname(session, actor, found.family)
+    return actor, found.spelling
 
 
-def _release_shared_surname(session: Session, newcomer: Actor, full_name: str) -> None:
+def _release_shared_surname(
+    session: Session, newcomer: Actor, family: list[tuple[ActorAlias, Actor]]
+) -> None:
     """A second person with a surname: the bare surname, joined so far to the other person,
     becomes ambiguous again and its articles that used only it go back to it alone."""
-    surname_key = last_word_key(full_name)
-    for alias in list(
-        session.scalars(
-            select(ActorAlias).where(
-                ActorAlias.name_key == surname_key,
-                ActorAlias.words == 1,
-                ActorAlias.actor_id != newcomer.id,
-            )
-        )
-    ):
-        owner = session.get(Actor, alias.actor_id)
-        if owner.kind == "PER" and word_count(owner.name) >= 2:
+    surname_key = last_word_key(newcomer.name)
+    for alias, owner in family:
+        if (
+            alias.name_key == surname_key
+            and alias.words == 1
+            and owner.id != newcomer.id
+            and owner.kind == "PER"
+            and word_count(owner.name) >= 2
+        ):
             detach_alias(session, alias)
 
 
 def record_spellings(
-    session: Session, article_id: int, actor: Actor, names: list[str], seen: set[int]
+    session: Session, article_id: int, actor: Actor, names: list[str], seen: set
 ) -> None:
     """Count the article's spellings of an actor once each; new spellings become aliases (a
     bare surname only while no other person has it)."""
     for name in dict.fromkeys(names):
         with session.no_autoflush:
             alias = alias_named(session, name)
+            if alias is None and word_count(name) == 1 and actor.kind == "PER":
+                surname = last_word_key(name)
+                owners = _owners(_family(session, {surname}), surname)
+                if [o.id for o in owners] not in ([], [actor.id]):
+                    continue
         if alias is None:
-            bare = word_count(name) == 1 and actor.kind == "PER"
-            with session.no_autoflush:
-                owners = _full_name_owners(session, last_word_key(name)) if bare else []
-            if owners not in ([], [actor.id]):
-                continue
             alias = _add_alias(session, actor, name)
-        if alias.actor_id != actor.id or alias.id in seen:
+        if alias.actor_id != actor.id or alias in seen:
             continue
-        seen.add(alias.id)
-        session.add(ArticleAlias(article_id=article_id, alias_id=alias.id))
-        alias.uses += 1
+        seen.add(alias)
+        session.add(ArticleAlias(article_id=article_id, alias=alias))
+        alias.uses = (alias.uses or 0) + 1
         _prefer_spelling(session, actor, alias)
 
 
@@ -271,25 +339,25 @@ def _prefer_spelling(session: Session, actor: Actor, alias: ActorAlias) -> None:
     """The actor is shown under its most used full spelling."""
     if alias.name == actor.name:
         return
-    shown = alias_named(session, actor.name)
+    with session.no_autoflush:
+        shown = alias_named(session, actor.name)
     if shown is None or shown.actor_id != actor.id or _rank(alias) > _rank(shown):
         actor.name = alias.name
-        session.flush()
 
 
 def forget_spellings(session: Session, article_id: int) -> None:
     """Undo an article's spelling counts (before it is analysed again)."""
-    used = select(ArticleAlias.alias_id).where(ArticleAlias.article_id == article_id)
-    session.execute(
-        update(ActorAlias).where(ActorAlias.id.in_(used)).values(uses=ActorAlias.uses - 1),
-        execution_options={"synchronize_session": False},
-    )
-    session.execute(delete(ArticleAlias).where(ArticleAlias.article_id == article_id))
+    used = session.scalars(select(ArticleAlias).where(ArticleAlias.article_id == article_id))
+    for row in used.all():
+        row.alias.uses -= 1
+        session.delete(row)
+    session.flush()
 
 
 def detach_alias(session: Session, alias: ActorAlias) -> Actor:
     """Undo a merge: the spelling becomes an actor of its own, and the articles that named the
     old actor only this way move with it (mentions, quotes and all)."""
+    session.flush()
     old = session.get(Actor, alias.actor_id)
     rest = [
         a
@@ -298,7 +366,6 @@ def detach_alias(session: Session, alias: ActorAlias) -> Actor:
     ]
     if not rest:
         return old
-    session.flush()
     if old.name == alias.name:
         old.name = max(rest, key=_rank).name
         session.flush()
@@ -407,8 +474,8 @@ def find_actor(session: Session, query: str, limit: int = 5) -> ActorMatch:
     # Any spelling of the name, through the key index: "Selenskyj" → "Volodymyr Zelenskyy".
     exact = set(session.scalars(select(ActorAlias.actor_id).where(ActorAlias.name_key.in_(keys))))
     if word_count(query) == 1:  # a surname: every person with it, bare "Müller" too
-        for key in keys:
-            exact.update(_full_name_owners(session, key))
+        family = _family(session, keys)
+        exact.update(actor.id for key in keys for actor in _owners(family, key))
     if exact:
         return ActorMatch(ranked(exact), [])
     # A surname or any whole word of the name: "rubio" → "Marco Rubio".

@@ -30,28 +30,29 @@ def save_analysis(session: Session, article: Article, analysis: ArticleAnalysis)
         clear_analysis(session, article.id)
     ids: dict[str, int] = {}
     now = utcnow()
-    counted: set[int] = set()
+    counted: set = set()
+    rows: dict[int, ArticleActor] = {}
     for info in analysis.actors:
         actor, spelling = resolve_actor(session, info)
         actor.last_seen_at = now
         ids[info.name] = actor.id
         record_spellings(session, article.id, actor, [spelling, *info.surnames], counted)
-        # Two names of one article can resolve to one actor ("Rubio" and "Marco Rubio").
-        existing = session.get(ArticleActor, (article.id, actor.id))
+        # Two names of one article can resolve to one actor ("Rubio" and "Marco Rubio"); the
+        # article's old rows are gone, so its rows are the ones made here.
+        existing = rows.get(actor.id)
         if existing is not None:
             existing.mentions += info.mentions
             existing.salience += info.salience
             existing.role = existing.role or info.role
         else:
-            session.add(
-                ArticleActor(
-                    article_id=article.id,
-                    actor_id=actor.id,
-                    role=info.role,
-                    mentions=info.mentions,
-                    salience=info.salience,
-                )
+            rows[actor.id] = ArticleActor(
+                article_id=article.id,
+                actor_id=actor.id,
+                role=info.role,
+                mentions=info.mentions,
+                salience=info.salience,
             )
+            session.add(rows[actor.id])
     session.add_all(
         Mention(
             article_id=article.id,

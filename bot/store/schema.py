@@ -177,6 +177,8 @@ class ArticleAlias(Base):
         ForeignKey("actor_aliases.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
+    alias: Mapped[ActorAlias] = relationship()
+
 
 class ArticleActor(Base):
     __tablename__ = "article_actors"
