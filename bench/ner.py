@@ -1,9 +1,11 @@
 """NER quality on the held-out GermEval 2014 sentences: P/R/F1 for PER, ORG, LOC.
 
-    .venv/bin/python bench/ner.py [--model PATH]
+    .venv/bin/python bench/ner.py [--model PATH] [--split dev|heldout]
 
-The held-out part is the one training/README.md defines (every 5th sentence of
-NER-de-test.tsv, i % 5 == 0; 1020 sentences), read in place from ../shared/data/ner/
+`--split dev` (the default) scores the 500 dev sentences (i % 5 == 1 of NER-de-test.tsv): the
+set to decide rules and models on. `--split heldout` scores the held-out part that
+training/README.md defines (every 5th sentence, i % 5 == 0; 1020 sentences) — once, for the
+final model, and reported as such. Both are read in place from ../shared/data/ner/
 (GermEval 2014, CC BY 4.0). Each sentence's text goes through spaCy's own tokenizer, as at run
 time, so tokenization mismatches count as errors. Scored are the entities of the model alone
 (`ner`) and of the whole Morgenlage pipeline (model + rule components), plus speed.
@@ -33,12 +35,15 @@ from bot.analyse.nlp import build_pipeline, load_model  # noqa: E402
 LABELS = ("PER", "ORG", "LOC")
 
 
-def heldout_docs(vocab) -> list:
+def split_docs(vocab, split: str = "heldout") -> list:
     sentences = convert.read_germeval(convert.GERMEVAL_DIR / "NER-de-test.tsv")
     blank = spacy.blank("de", vocab=vocab)
     docs = []
+    part = 0 if split == "heldout" else 1
     for i, (words, tags) in enumerate(sentences):
-        if i % convert.HELDOUT_EVERY == 0:
+        if split == "dev" and len(docs) == convert.DEV_SIZE:
+            break
+        if i % convert.HELDOUT_EVERY == part:
             doc = convert.make_doc(blank, words, tags)
             doc.ents = [e for e in doc.ents if e.label_ in LABELS]
             docs.append(doc)
@@ -59,11 +64,12 @@ def score(nlp, refs) -> tuple[dict, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", default="", help="model path or package (default: shipped)")
+    parser.add_argument("--split", default="dev", choices=("dev", "heldout"))
     args = parser.parse_args()
     model = load_model(args.model)
-    refs = heldout_docs(model.vocab)
+    refs = split_docs(model.vocab, args.split)
     print(
-        f"held-out GermEval 2014: {len(refs)} sentences, "
+        f"{args.split} GermEval 2014: {len(refs)} sentences, "
         f"{sum(len(r.ents) for r in refs)} PER/ORG/LOC entities; model {model.meta.get('name')} "
         f"{model.meta.get('version')}"
     )

@@ -43,7 +43,7 @@ def test_sqlite_runs_in_wal_mode(store):
 
 
 def test_migration_history_has_one_head():
-    """New migrations revise the single head; parallel branches are merged (0007)."""
+    """New migrations revise the single head; parallel branches are merged (0007, then 0010)."""
     from alembic.config import Config as AlembicConfig
     from alembic.script import ScriptDirectory
 
@@ -51,7 +51,7 @@ def test_migration_history_has_one_head():
 
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    assert ScriptDirectory.from_config(config).get_heads() == ["0009_topics"]
+    assert ScriptDirectory.from_config(config).get_heads() == ["0010_actor_aliases"]
 
 
 def test_overlong_strings_and_nul_characters_are_fitted_before_writing(store):

@@ -4,7 +4,8 @@
 #   bash training/train.sh            # convert -> train -> package -> evaluate -> promote
 #
 # The candidate is packaged into training/output/de_morgenlage; it replaces the shipped
-# bot/models/de_morgenlage only when its held-out F1 is higher (FORCE=1: always).
+# bot/models/de_morgenlage only when its dev F1 is higher (FORCE=1: always). The held-out
+# sentences are read once, after that decision, to report the shipped model's score.
 #
 # Env overrides: PYTHON (default .venv/bin/python), extra `spacy train`
 # overrides can be passed as arguments, e.g.
@@ -32,7 +33,10 @@ echo "training took $(( $(date +%s) - start ))s"
 echo "== 3/4 package model-best -> $OUT/de_morgenlage (candidate)"
 "$PYTHON" training/package.py "$OUT/model-best" --dest "$OUT/de_morgenlage"
 
-echo "== 4/4 evaluate on held-out GermEval test sentences; ship only when better"
-"$PYTHON" training/evaluate.py --model "$OUT/de_morgenlage" --write-meta
+echo "== 4/4 select on dev (ship only when better), then score the shipped model held-out once"
+before=$(cat bot/models/de_morgenlage/meta.json 2>/dev/null | md5sum)
 "$PYTHON" training/promote.py "$OUT/de_morgenlage" ${FORCE:+--force}
+if [ "$before" != "$(md5sum < bot/models/de_morgenlage/meta.json)" ]; then
+    "$PYTHON" training/evaluate.py --model bot/models/de_morgenlage --write-meta
+fi
 du -sh bot/models/de_morgenlage

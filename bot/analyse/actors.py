@@ -13,6 +13,7 @@ import functools
 import re
 from pathlib import Path
 
+from spacy.lang.de.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -24,6 +25,8 @@ from bot.analyse.gazetteer import (
     known_country_names,
     place_name,
 )
+from bot.analyse.lexicon import BITS, COMPOUND, kind_id
+from bot.analyse.names import last_word_key, name_key
 from bot.analyse.types import ActorInfo, MentionInfo
 
 KNOWN_NAMES_FILE = Path(__file__).resolve().parent / "data" / "known_names.tsv"
@@ -80,6 +83,8 @@ def name_pieces(ent: Span, doc_names: frozenset[str] = frozenset()) -> list[tupl
         end -= 1
     pieces: list[tuple[Span, str]] = []
     label = ent.label_
+    while label == "PER" and start < end - 1 and _not_a_first_name(doc[start].text):
+        start += 1
     while start < end:
         role_before = False
         while start < end - 1 and _is_name_prefix(doc[start].text):
@@ -178,6 +183,7 @@ def _untagged_names(doc: Doc, sent_starts: list[int]) -> list[Span]:
             end += 1
         after = doc[end] if end < len(doc) else None
         if end - i >= 2 and (after is None or after.is_punct or after.is_lower):
+            named = len(found)
             for size in (2, 3):  # the name is the run's end: "[Flughafenmanager] Vedat Muftuoglu"
                 first = end - size
                 if first < i:
@@ -190,8 +196,29 @@ def _untagged_names(doc: Doc, sent_starts: list[int]) -> list[Span]:
                 if role and all(_name_like(t) for t in doc[first:end]):
                     found.append(Span(doc, first, end, label="PER"))
                     break
+            last = doc[end - 1]
+            # A surname alone after its role: "gestürzter Staatschef Maduro erschien".
+            if (
+                len(found) == named
+                and is_role_word(doc[end - 2].text)
+                and _name_like(last)
+                and _surname_like(last)
+            ):
+                found.append(Span(doc, end - 1, end, label="PER"))
         i = end
     return found
+
+
+def _surname_like(token) -> bool:
+    """A word the lexicon knows as no common noun or place, nor its stem as a country."""
+    kinds = kind_id(token.text)
+    stem = token.text[:-1] if token.text.endswith("s") else token.text
+    return (
+        kinds != COMPOUND
+        and not kinds & (BITS["noun"] | BITS["place"])
+        and country_name(stem) is None
+        and place_name(stem) is None
+    )
 
 
 def _split_point(doc: Doc, start: int, end: int, doc_names: frozenset[str]) -> int | None:
@@ -205,7 +232,32 @@ def _split_point(doc: Doc, start: int, end: int, doc_names: frozenset[str]) -> i
         word = doc[i].text
         if word.endswith("s") and _ungenitive(word, doc_names) != word:
             return i + 1
+    for i in range(start + 1, end):  # a country glued on behind: "Donald Trump | Venezuelas"
+        tail = doc[i:end].text
+        if doc[start].is_title and any(
+            country_name(form) for form in (tail, tail[:-1] if tail.endswith("s") else "")
+        ):
+            return i
     return None
+
+
+# Words a headline puts before a name that are no part of it ("Hey Trump", "Monsieur Macron").
+_FORMS_OF_ADDRESS = frozenset("hey hallo liebe lieber monsieur madame mister sir lady lord".split())
+
+
+def _not_a_first_name(word: str) -> bool:
+    """A word opening a person's span that cannot be its first name: a function word or verb
+    ("Hat Merkel", "Warum Merkel", "Kann Salvini"), a form of address, or a common noun the
+    lexicon knows as no first name ("Nebelkerze Seehofers", "Grüner Palmer")."""
+    kinds = kind_id(word)
+    if kinds != COMPOUND and kinds & BITS["first"]:
+        return False
+    return (
+        word.lower() in STOP_WORDS
+        or word.lower() in _FORMS_OF_ADDRESS
+        # (short nouns are often a foreign first name too: "Ren Nikaidō")
+        or (kinds != COMPOUND and bool(kinds & BITS["noun"]) and len(word) >= 5)
+    )
 
 
 def _is_name_prefix(word: str) -> bool:
@@ -258,7 +310,53 @@ def _possessed(name: str) -> bool:
 
 
 def _plausible_single(word: str) -> bool:
-    return word in known_names() or not _COMMON_NOUN.search(word)
+    return (word in known_names() or not _COMMON_NOUN.search(word)) and not _common_word(word)
+
+
+# Acronyms and days that are common words, not actors ("KI verändert die Arbeitswelt",
+# "Silvester in Berlin").
+_COMMON_WORDS = frozenset(
+    "KI AI EM WM BIP ÖPNV PKW Pkw LKW Lkw SUV IT TV PC CO2 DAX Dax Kita KITA "
+    "Silvester Neujahr Ostern Pfingsten Weihnachten Heiligabend Advent Fasching Karneval".split()
+)
+# Heads of compounds that name an event, not an actor ("US-Überfall", "Nato-Gipfel").
+_EVENT_HEADS = frozenset(
+    "Überfall Angriff Angriffe Angriffs Luftangriff Militärschlag Anschlag Attacke Krieg "
+    "Invasion Offensive Einsatz Gipfel Wahl Wahlen Streik Besuch Treffen Deal Abkommen Zölle "
+    "Zoll Sanktionen Skandal Affäre Krise Debatte Blackout Stromausfall Festnahme Operation".split()
+)
+
+
+def _common_word(word: str) -> bool:
+    head = word.rpartition("-")[2]
+    return word in _COMMON_WORDS or (head != word and head in _EVENT_HEADS)
+
+
+def _noun_not_person(word: str) -> bool:
+    """ "Silvester", "Ostern": a common noun the lexicon knows, which no surname is — alone it
+    names no person."""
+    kinds = kind_id(word)
+    return (
+        kinds != COMPOUND
+        and bool(kinds & BITS["noun"])
+        and not kinds & (BITS["surname"] | BITS["name"] | BITS["place"])
+    )
+
+
+# Words after a sentence-initial verb ("Lasst uns feiern", "Stoppt die Gewalt"): no name.
+_VERB_FIRST_FOLLOWERS = frozenset("uns euch dich mich sich es die den das dem ein eine".split())
+
+
+def _verb_first(span: Span, sent_start: int) -> bool:
+    doc = span.doc
+    return (
+        len(span) == 1
+        and span.start == sent_start
+        and span.end < len(doc)
+        and doc[span.end].text in _VERB_FIRST_FOLLOWERS
+        and kind_id(span.text) == 0
+        and span.text not in known_names()
+    )
 
 
 class _Candidate:
@@ -274,6 +372,7 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
     boilerplate = doc._.boilerplate or frozenset()
     candidates: list[_Candidate] = []
     doc_names = frozenset(ent.text for ent in doc.ents)
+    multiword = {word for ent in doc.ents if len(ent) > 1 for word in ent.text.split()}
     ents = list(doc.ents)
     if "PER" in labels:
         ents += _untagged_names(doc, sent_starts)
@@ -288,6 +387,11 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
             ent = _with_particles(ent)
         for span, label in name_pieces(ent, doc_names):
             name = clean_name(span.text)
+            if " " not in name and (
+                _verb_first(span, sent_starts[sentence])
+                or (label == "PER" and _noun_not_person(name) and name not in multiword)
+            ):
+                continue
             if _valid(name) and (" " in name or _plausible_single(name)) and not _possessed(name):
                 if label != "PER" and _named_after_role(span, sent_starts[sentence]):
                     label = "PER"
@@ -309,8 +413,10 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
         and (c.label == "PER" or _ungenitive(c.name.rsplit(" ", 1)[1]) in bare_persons)
     }
     surnames: dict[str, set[str]] = collections.defaultdict(set)
+    surname_keys: dict[str, set[str]] = collections.defaultdict(set)  # "Selenskij" ~ "Selenskyj"
     for full in sorted(full_names):  # sorted: the same result under every hash seed
         surnames[full.rsplit(" ", 1)[1]].add(full)
+        surname_keys[last_word_key(full)].add(full)
     in_text = {c.name for c in candidates} | set(surnames)
     for c in candidates:
         c.name = _ungenitive(c.name, in_text - {c.name})
@@ -321,8 +427,14 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
                 c.name = f"{head} {_ungenitive(last, in_text)}"
     # A bare surname belongs to the one full name that ends with it; two such names: keep apart.
     bare_forms: dict[str, set[str]] = collections.defaultdict(set)
+    _one_spelling(candidates)
+    full_names = {c.name for c in candidates if c.name in full_names}
+    surname_keys = {
+        key: {_spelling_of(candidates, full) for full in owners}
+        for key, owners in surname_keys.items()
+    }
     for c in candidates:
-        owners = surnames.get(c.name)
+        owners = surname_keys.get(last_word_key(c.name)) if " " not in c.name else None
         if c.name in full_names:
             c.label = "PER"
         elif owners and len(owners) == 1:
@@ -333,6 +445,27 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
     candidates += _country_adjectives(doc, candidates, sent_starts, boilerplate)
     candidates.sort(key=lambda c: c.span.start)
     return _collect(candidates, bare_forms)
+
+
+def _one_spelling(candidates: list[_Candidate]) -> None:
+    """Spellings of one name in one text ("Ren Nikaidō", "Ren Nikaido") become the one written
+    most often (the first on a tie)."""
+    groups: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for c in candidates:
+        groups[name_key(c.name)][c.name] += 1
+    chosen = {
+        name: spellings.most_common(1)[0][0]
+        for spellings in groups.values()
+        if len(spellings) > 1
+        for name in spellings
+    }
+    for c in candidates:
+        c.name = chosen.get(c.name, c.name)
+
+
+def _spelling_of(candidates: list[_Candidate], name: str) -> str:
+    key = name_key(name)
+    return next((c.name for c in candidates if name_key(c.name) == key), name)
 
 
 def _country_adjectives(doc, candidates, sent_starts, boilerplate) -> list[_Candidate]:

@@ -41,7 +41,8 @@ CUES = frozenset(
     "entgegnete entgegnet zitiert zitierte ergänzt sprechen spricht rief ruft "
     "erklären betonen warnen fordern kritisiert kritisieren bekräftigt unterstreicht "
     "zeigte zeigt sicherte versprach verspricht fragte fragt meldete schreiben "
-    "twittert postete urteilte resümierte bilanzierte".split()
+    "twittert postete urteilte resümierte bilanzierte ausführte ausführt feststellte "
+    "feststellt beteuerte beteuert erwiderte erwidert konstatierte konstatiert".split()
 )
 # Verbs that judge something in a quoted phrase ("würdigte Ligeti als „großen Österreicher“"):
 # their subject is the speaker, their object the topic.
@@ -255,6 +256,9 @@ def _cue_speaker(
         return (before[-1].name, cue) if before and before[-1].end == cue_index else None
     if cue.lower() in OBJECT_CUES and persons:
         return persons[0].name, cue
+    if doc[start].lower_ == "wie" and persons:
+        # "Wie Norman Paech, der … Eberhardt Schultz …, feststellt": the wie-clause's subject
+        return persons[0].name, cue
     after_cue = _named_after_cue(doc, cue_index, min(quote_start, cue_index + 4), ctx, quote_start)
     if after_cue is not None:
         return after_cue.name, cue
@@ -446,16 +450,21 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
     sent_starts = [s.start for s in sents]
     ctx = _Context(doc, mentions)
     found: list[tuple[Span, str]] = []
+    # A name in quotation marks is a title or a name, not speech („New York Times“).
+    names = {m.text for m in mentions} | {ent.text for ent in doc.ents}
     for match in QUOTE.finditer(doc.text):
         text = next(group for group in match.groups() if group is not None).strip()
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-        if span is None or len(text.split()) < SHORT_WORDS:
+        if span is None or len(text.split()) < SHORT_WORDS or text.strip(".,!?") in names:
             continue
         found.append((span, text))
     quote_spans = [(span.start, span.end) for span, _ in found]
     quotes: list[QuoteInfo] = []
+    headline = _headline_end(doc.text)
     for span, text in found:
         if len(text.split()) < MIN_WORDS:
+            if span.start_char < headline:
+                continue  # a headline's quotation marks set off a phrase: „mit Linienflügen“
             # A short phrase in quotation marks is a quote only with a reporting verb around it.
             first = _quote_sentence(doc, span, sent_starts)
             last = _sentence_of(doc, max(span.end - 1, span.start), sent_starts)
@@ -464,7 +473,9 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
             ) or _speaker_before(doc, sents[first].start, span.start, ctx, quote_spans)
             if short is None and _judged(doc, sents[first].start, span.start):
                 short = _subject_frame(doc, sents[first].start, span.start, ctx, quote_spans)
-            if short and short[0] and first not in boilerplate:
+            # A colon alone frames no short phrase: "CSU: Abschiebungen „mit Linienflügen“" is a
+            # headline's scare quote.
+            if short and short[0] and short[1] != ":" and first not in boilerplate:
                 quotes.append(QuoteInfo(text, short[0], short[1], span.start_char, first))
             continue
         first = _quote_sentence(doc, span, sent_starts)
@@ -503,6 +514,17 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
         quotes.append(QuoteInfo(text, speaker, cue, span.start_char, first))
     quotes += find_reported(doc, sents, ctx, boilerplate, {q.sentence for q in quotes})
     return quotes
+
+
+MAX_HEADLINE_WORDS = 20
+
+
+def _headline_end(text: str) -> int:
+    """Where the headline ends: a first line of a few words without a full stop, else 0."""
+    line = text.split("\n", 1)[0].rstrip()
+    if "\n" not in text or len(line.split()) > MAX_HEADLINE_WORDS or line.endswith((".", "!")):
+        return 0
+    return len(line)
 
 
 # Verbs that introduce reported speech: "Peskov sagte, dass …", "Er fügte hinzu, die Lage sei …".

@@ -92,7 +92,20 @@ def _tidy(role: str) -> str | None:
     if head is not None and _WEAK_NOUN.search(words[head]):
         words[head] = words[head][:-2]
         words[:head] = [w[:-1] if w.islower() and w.endswith("en") else w for w in words[:head]]
+    if head and _is_adjective_word(words[0]):
+        words[:head] = _standing_alone(words[:head], words[head])
     return " ".join(words)
+
+
+def _is_adjective_word(word: str) -> bool:
+    return word.islower() and not _POSSESSIVE.match(word) and bool(_ADJECTIVE_END.search(word))
+
+
+def _standing_alone(adjectives: list[str], head: str) -> list[str]:
+    """Without its article a role's adjective takes the strong ending: "der ukrainische
+    Präsident" → "ukrainischer Präsident", "die russische Außenministerin" stays."""
+    ending = "e" if re.search(r"in(?:nen)?$", head) else "er"
+    return [_ADJECTIVE_END.sub("", w) + ending if _is_adjective_word(w) else w for w in adjectives]
 
 
 def find_roles(doc: Doc, mentions: list[MentionInfo]) -> dict[str, str]:

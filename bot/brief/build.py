@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.analyse.entity_rules import AGENCIES
+from bot.brief.titles import clean_title, cleanest
 from bot.brief.window import Window
 from bot.config import BriefingConfig
 from bot.filters import ReaderFilter
@@ -333,6 +334,9 @@ def rank_stories(
 # --- one development ---------------------------------------------------------------------------
 
 
+TITLE_CHOICES = 4  # headlines closest to the story's centre that may name it
+
+
 def _development(
     session: Session, day: _StoryDay, since: dt.datetime, zone: dt.tzinfo, limits: BriefingConfig
 ) -> Development:
@@ -342,6 +346,9 @@ def _development(
     today = sorted(
         day.today, key=lambda a: (-cosine(items[a.id], story.terms or {}), -a.day_time.timestamp())
     )
+    # Of the headlines near the centre, the cleanest (no kicker glued on) names the development.
+    lead = cleanest([a.title for a in today[:TITLE_CHOICES]])
+    today.insert(0, today.pop(lead))
     by_id = {a.id: a for a in (*today, *day.known)}
     candidates = story_candidates(session, today)
     count = limits.sentences_per_development
@@ -373,7 +380,7 @@ def _development(
     first_day = _local_day(story.first_seen_at, zone)
     return Development(
         story_id=story.id,
-        title=today[0].title,
+        title=clean_title(today[0].title),
         summary=[SummaryLine(c.text, source_of(by_id[c.article_id])) for c in summary],
         sources=sources,
         actors=[name for name, _w in actors.most_common(6)],

@@ -1,13 +1,14 @@
-"""Writing analysis results: actors resolved across articles, mentions, quotes, sentences."""
+"""Writing analysis results: actors resolved across articles (bot/store/actors.py), mentions,
+quotes, sentences."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from bot.analyse.types import ActorInfo, ArticleAnalysis
+from bot.analyse.types import ArticleAnalysis
+from bot.store.actors import forget_spellings, record_spellings, resolve_actor
 from bot.store.schema import (
-    Actor,
     Article,
     ArticleActor,
     Mention,
@@ -17,65 +18,41 @@ from bot.store.schema import (
 )
 
 
-def resolve_actor(session: Session, info: ActorInfo) -> Actor:
-    """The stored actor for a name: the same name, or for a bare surname the one person whose
-    full name ends with it. A full name adopts an earlier bare-surname actor."""
-    actor = session.scalar(select(Actor).where(Actor.name == info.name))
-    if actor is not None:
-        return actor
-    if info.kind == "PER" and " " not in info.name:
-        owners = list(
-            session.scalars(
-                select(Actor).where(Actor.kind == "PER", Actor.name.like(f"% {info.name}")).limit(2)
-            )
-        )
-        if len(owners) == 1:
-            return owners[0]
-    if info.kind == "PER" and " " in info.name:
-        surname = info.name.rsplit(" ", 1)[1]
-        bare = session.scalar(select(Actor).where(Actor.name == surname, Actor.kind == "PER"))
-        others = session.scalar(
-            select(Actor.id).where(Actor.kind == "PER", Actor.name.like(f"% {surname}")).limit(1)
-        )
-        if bare is not None and others is None:
-            bare.name = info.name
-            return bare
-    actor = Actor(name=info.name, kind=info.kind)
-    session.add(actor)
-    session.flush()
-    return actor
-
-
 def clear_analysis(session: Session, article_id: int) -> None:
+    forget_spellings(session, article_id)
     for table in (Mention, Quote, Sentence, ArticleActor):
         session.execute(delete(table).where(table.article_id == article_id))
 
 
 def save_analysis(session: Session, article: Article, analysis: ArticleAnalysis) -> None:
     """Replace the article's analysis (re-running changes nothing) and mark it analysed."""
-    clear_analysis(session, article.id)
+    if article.analysed_at is not None:  # a new article has nothing to replace
+        clear_analysis(session, article.id)
     ids: dict[str, int] = {}
     now = utcnow()
+    counted: set = set()
+    rows: dict[int, ArticleActor] = {}
     for info in analysis.actors:
-        actor = resolve_actor(session, info)
+        actor, spelling = resolve_actor(session, info)
         actor.last_seen_at = now
         ids[info.name] = actor.id
-        # Two names of one article can resolve to one actor ("Rubio" and "Marco Rubio").
-        existing = session.get(ArticleActor, (article.id, actor.id))
+        record_spellings(session, article.id, actor, [spelling, *info.surnames], counted)
+        # Two names of one article can resolve to one actor ("Rubio" and "Marco Rubio"); the
+        # article's old rows are gone, so its rows are the ones made here.
+        existing = rows.get(actor.id)
         if existing is not None:
             existing.mentions += info.mentions
             existing.salience += info.salience
             existing.role = existing.role or info.role
         else:
-            session.add(
-                ArticleActor(
-                    article_id=article.id,
-                    actor_id=actor.id,
-                    role=info.role,
-                    mentions=info.mentions,
-                    salience=info.salience,
-                )
+            rows[actor.id] = ArticleActor(
+                article_id=article.id,
+                actor_id=actor.id,
+                role=info.role,
+                mentions=info.mentions,
+                salience=info.salience,
             )
+            session.add(rows[actor.id])
     session.add_all(
         Mention(
             article_id=article.id,

@@ -151,6 +151,36 @@ class Actor(Base):
     last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class ActorAlias(Base):
+    """A spelling under which an actor appears ("Selenskyj", "Volodymyr Zelenskyy", "Maduro"):
+    one actor per spelling. `name_key` folds case, accents and transliteration
+    (bot/analyse/names.py), `last_key` is the key of the last word, so a bare surname finds its
+    full name through an index. Moving an alias to another actor undoes a merge."""
+
+    __tablename__ = "actor_aliases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    name_key: Mapped[str] = mapped_column(String(300), index=True)
+    last_key: Mapped[str] = mapped_column(String(100), index=True)
+    words: Mapped[int] = mapped_column(Integer, default=1)
+    uses: Mapped[int] = mapped_column(Integer, default=0)  # articles that wrote it this way
+
+
+class ArticleAlias(Base):
+    """Which spellings of its actors an article used: what a reversed merge moves back."""
+
+    __tablename__ = "article_aliases"
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    alias_id: Mapped[int] = mapped_column(
+        ForeignKey("actor_aliases.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    alias: Mapped[ActorAlias] = relationship()
+
+
 class ArticleActor(Base):
     __tablename__ = "article_actors"
     article_id: Mapped[int] = mapped_column(

@@ -1,0 +1,72 @@
+"""Development titles without scraped kickers (headlines from the weekend of 3–4 January 2026)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from bot.brief.build import build_briefing
+from bot.brief.titles import clean_title, cleanest
+from bot.jobs import collect
+from bot.store import open_store
+from tests.conftest import make_config
+
+
+@pytest.mark.parametrize(
+    ("scraped", "clean"),
+    [
+        ("Hamburger SV:Aus persönlichen Gründen: Kuntz tritt zurück", "Kuntz tritt zurück"),
+        (
+            "LiveKrieg in der Ukraine:Selenskij fordert mehr Flugabwehr",
+            "Selenskij fordert mehr Flugabwehr",
+        ),
+        ("FAZ+Ukrainekrieg: Wie lange hält die Front?", "Ukrainekrieg: Wie lange hält die Front?"),
+        ("SPIEGEL+ Die Nacht, in der Maduro verschwand", "Die Nacht, in der Maduro verschwand"),
+        # A speaker before the colon, or a topic with a space after it, is the headline itself.
+        (
+            "Merz: „Wir stehen an der Seite der Ukraine“",
+            "Merz: „Wir stehen an der Seite der Ukraine“",
+        ),
+        ("Stromausfall in Berlin: Tag 2 ohne Strom", "Stromausfall in Berlin: Tag 2 ohne Strom"),
+    ],
+)
+def test_kickers_and_markers_are_stripped(scraped, clean):
+    assert clean_title(scraped) == clean
+
+
+def test_the_cleanest_headline_among_the_sources_names_the_development():
+    titles = [
+        "FAZ+Ukrainekrieg: Selenskyj fordert mehr Flugabwehr",
+        "Ukrainekrieg: Selenskyj fordert mehr Flugabwehr",
+        "Selenskyj fordert von den Verbündeten mehr Flugabwehr",
+    ]
+    assert cleanest(titles) == 2
+    assert cleanest(titles[:2]) == 1
+
+
+def test_briefing_shows_the_headline_without_the_glued_label(tmp_path, analyser):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    text = (
+        "Der ukrainische Präsident Wolodymyr Selenskyj hat die Verbündeten in Kiew um mehr "
+        "Flugabwehr gebeten. Russland hatte in der Nacht erneut Drohnen auf Kiew geschossen."
+    )
+    meta = (
+        'title: "LiveKrieg in der Ukraine:Selenskyj fordert mehr Flugabwehr"\n'
+        "date: 2026-01-03T09:00:00Z\nsource: Spiegel"
+    )
+    (folder / "live.md").write_text(f"---\n{meta}\n---\n{text}\n", encoding="utf-8")
+    config = make_config(tmp_path)
+    config = replace(config, sources=replace(config.sources, paths=(str(folder),)))
+    store = open_store(config.store.url)
+    try:
+        collect(store, config, analyser=analyser)
+        with store.session() as session:
+            briefing = build_briefing(
+                session, dt.date(2026, 1, 3), config.zone, config.briefing, "de"
+            )
+    finally:
+        store.close()
+    assert [d.title for d in briefing.developments] == ["Selenskyj fordert mehr Flugabwehr"]
