@@ -9,6 +9,7 @@ import pytest
 
 from bot.brief.build import build_briefing
 from bot.brief.titles import clean_title, cleanest
+from bot.brief.window import day_window
 from bot.jobs import collect
 from bot.store import open_store
 from tests.conftest import make_config
@@ -64,9 +65,8 @@ def test_briefing_shows_the_headline_without_the_glued_label(tmp_path, analyser)
     try:
         collect(store, config, analyser=analyser)
         with store.session() as session:
-            briefing = build_briefing(
-                session, dt.date(2026, 1, 3), config.zone, config.briefing, "de"
-            )
+            window = day_window(dt.date(2026, 1, 3), config.briefing.timezone)
+            briefing = build_briefing(session, window, config.briefing, "de")
     finally:
         store.close()
     assert [d.title for d in briefing.developments] == ["Selenskyj fordert mehr Flugabwehr"]
