@@ -97,29 +97,6 @@ def parts_per_briefing(store_url: str) -> int:
     return counts.pop()
 
 
-def config_file(tmp: str, store_url: str, base_url: str, rate: float, lease: int) -> Path:
-    path = Path(tmp) / "morgenlage.toml"
-    path.write_text(
-        f'[store]\nurl = "{store_url}"\n[telegram]\nbase_url = "{base_url}"\n'
-        f"[delivery]\nmessages_per_second = {rate}\nlease_seconds = {lease}\n",
-        encoding="utf-8",
-    )
-    return path
-
-
-def sender(config: Path, token: str) -> subprocess.Popen:
-    environment = {**os.environ, "MORGENLAGE_TELEGRAM_TOKEN": token}
-    environment.pop("MORGENLAGE_STORE_URL", None)
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "--config", str(config), "deliver"],
-        cwd=REPO,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subscribers", type=int, default=10_000)
@@ -130,6 +107,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from tests.botapi import FakeTelegramServer, RateLimits
+    from tests.fixtures.processes import deployment_config, morgenlage
 
     with tempfile.TemporaryDirectory() as tmp:
         store_url = fresh_store_url(tmp)
@@ -137,9 +115,17 @@ def main() -> None:
         backend = store_url.split(":", 1)[0]
         print(f"store: {backend}; readers: {args.subscribers}; senders: {args.senders}")
         with FakeTelegramServer(rate_limits=RateLimits(), record_requests=False) as server:
-            config = config_file(tmp, store_url, server.base_url, args.rate, args.lease)
+            config = deployment_config(
+                Path(tmp),
+                store_url,
+                server.base_url,
+                messages_per_second=args.rate,
+                lease_seconds=args.lease,
+            )
             started = time.monotonic()
-            processes = [sender(config, server.token) for _ in range(args.senders)]
+            processes = [
+                morgenlage(config, server.token, "deliver", quiet=True) for _ in range(args.senders)
+            ]
             killed, kill_time = None, None
             if args.kill_after:
                 try:
@@ -161,7 +147,7 @@ def main() -> None:
             tail = 0
             if killed is not None:
                 time.sleep(args.lease + 1)  # the dead sender's leases run out
-                restart = sender(config, server.token)
+                restart = morgenlage(config, server.token, "deliver", quiet=True)
                 restart.wait()
                 tail = len(server.messages) - main_messages
             elapsed = time.monotonic() - started

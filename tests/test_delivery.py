@@ -10,7 +10,6 @@ import datetime as dt
 import os
 import re
 import subprocess
-import sys
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,36 +28,27 @@ from bot.store import open_store
 from bot.store.db import StoreUnavailable
 from bot.store.schema import Delivery, Edition
 from tests.botapi import FakeTelegramServer, RateLimits
-from tests.conftest import REPO, SEEDS, make_config, postgres_only
+from tests.conftest import SEEDS, make_config, postgres_only
+from tests.fixtures.processes import deployment_config, morgenlage
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def _config_file(tmp_path: Path, services: Services, server: FakeTelegramServer, rate: float):
-    """The TOML a `morgenlage deliver` process of this deployment reads."""
-    path = tmp_path / "morgenlage.toml"
-    path.write_text(
-        f'[store]\nurl = "{services.config.store.url}"\n'
-        f'[sources]\npaths = ["{SEEDS}"]\n'
-        f'[telegram]\nbase_url = "{server.base_url}"\n'
-        f"[delivery]\nmessages_per_second = {rate}\nlease_seconds = 5\nconcurrent_readers = 8\n",
-        encoding="utf-8",
+    """The config every `morgenlage deliver` process of this deployment reads."""
+    return deployment_config(
+        tmp_path,
+        services.config.store.url,
+        server.base_url,
+        str(SEEDS),
+        messages_per_second=rate,
+        lease_seconds=5,
+        concurrent_readers=8,
     )
-    return path
 
 
 def _deliver_process(config: Path, token: str) -> subprocess.Popen:
-    environment = {**os.environ, "MORGENLAGE_TELEGRAM_TOKEN": token}
-    for name in ("MORGENLAGE_CONFIG", "MORGENLAGE_STORE_URL"):
-        environment.pop(name, None)
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "--config", str(config), "deliver"],
-        cwd=REPO,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return morgenlage(config, token, "deliver")
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from bot.store import open_store
 from bot.store.schema import Article, Source
 from tests.conftest import REPO, SEEDS, store_url
+from tests.fixtures.processes import deployment_config, morgenlage
 
 
 def _start(url: str, *args: str) -> subprocess.Popen:
@@ -80,30 +81,12 @@ def test_a_worker_delivers_and_a_front_end_without_jobs_does_not(tmp_path, analy
     dispatch(Services(store, config), Chat(4242), f"/subscribe {now}")
     store.close()
     with FakeTelegramServer(rate_limits=RateLimits.disabled()) as server:
-        toml = tmp_path / "morgenlage.toml"
-        toml.write_text(
-            f'[store]\nurl = "{config.store.url}"\n[sources]\npaths = ["{SEEDS}"]\n'
-            f'[telegram]\nbase_url = "{server.base_url}"\n',
-            encoding="utf-8",
-        )
-        environment = {**os.environ, "MORGENLAGE_TELEGRAM_TOKEN": server.token}
-        environment.pop("MORGENLAGE_STORE_URL", None)
-
-        def start(*args: str) -> subprocess.Popen:
-            return subprocess.Popen(
-                [sys.executable, "-m", "bot", "--config", str(toml), *args],
-                cwd=REPO,
-                env=environment,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-
-        front = start("run", "--jobs", "none")
+        toml = deployment_config(tmp_path, config.store.url, server.base_url, str(SEEDS))
+        front = morgenlage(toml, server.token, "run", "--jobs", "none")
         server.wait_for(lambda: server.calls("getUpdates"), 120, "the front end polling")
         server.send_user_message(4243, "/help")
         assert server.wait_for_messages(4243, 1, timeout=60)
-        worker = start("worker", "--jobs", "deliver")
+        worker = morgenlage(toml, server.token, "worker", "--jobs", "deliver")
         server.wait_for_messages(4242, 1, timeout=120)  # its first tick comes after 5 s
         for process in (front, worker):
             process.send_signal(signal.SIGTERM)
