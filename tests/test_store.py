@@ -51,4 +51,4 @@ def test_migration_history_has_one_head():
 
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    assert ScriptDirectory.from_config(config).get_heads() == ["0009_topics"]
+    assert ScriptDirectory.from_config(config).get_heads() == ["0010_performance"]

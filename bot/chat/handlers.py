@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from bot.brief.build import Briefing, build_briefing, source_of
 from bot.brief.dossier import build_dossier
@@ -21,12 +21,13 @@ from bot.filters import ReaderFilter
 from bot.i18n import t
 from bot.inputs import BadInput, parse_day, parse_id
 from bot.store.actors import find_actor, top_actors
-from bot.store.articles import articles_between, day_time_column
+from bot.store.articles import articles_between
 from bot.store.db import StoreUnavailable, one_line
 from bot.store.deliveries import last_window_end
 from bot.store.reader_filters import filter_of_chat
 from bot.store.readers import reader
-from bot.store.schema import Article, Sentence
+from bot.store.schema import Article
+from bot.store.search import search_sentences
 from bot.store.sources import health as source_health
 
 log = logging.getLogger(__name__)
@@ -121,9 +122,8 @@ def cached_briefing(
     the same scheduled briefing share one build."""
     config = services.config
     with services.store.session() as session:
-        version = session.execute(
-            select(func.count(Article.id), func.max(Article.analysed_at))
-        ).one()
+        # What changes the output: a new article, a new analysis (both index look-ups).
+        version = session.execute(select(func.max(Article.id), func.max(Article.analysed_at))).one()
         key = (str(services.store.engine.url), window, language, filter, tuple(version))
         briefing = _BRIEFINGS.get(key)
         if briefing is None:
@@ -261,27 +261,18 @@ def search(services: Services, chat: Chat, args: str) -> Reply:
     since = services.clock().astimezone(dt.UTC).replace(tzinfo=None) - dt.timedelta(
         days=SEARCH_DAYS
     )
-    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
-    condition = and_(*(Sentence.text.ilike(f"%{w}%", escape="\\") for w in escaped))
     with services.store.session() as session:
-        rows = session.execute(
-            select(Article, Sentence.text)
-            .join(Sentence, Sentence.article_id == Article.id)
-            .where(condition, Sentence.boilerplate.is_(False), day_time_column() >= since)
-            .order_by(day_time_column().desc(), Sentence.position)
-            .limit(200)
-        ).all()
         results, seen = [], set()
-        for article, text in rows:
-            if article.id in seen:
+        for hit in search_sentences(session, words, since):
+            if hit.article.id in seen:
                 continue
-            seen.add(article.id)
+            seen.add(hit.article.id)
             results.append(
                 {
-                    "title": article.title,
-                    "snippet": text,
-                    "source": source_of(article),
-                    "day": article.day_time.date(),
+                    "title": hit.article.title,
+                    "snippet": hit.sentence,
+                    "source": source_of(hit.article),
+                    "day": hit.article.day_time.date(),
                 }
             )
     if not results:
