@@ -7,6 +7,7 @@ import collections
 import datetime as dt
 import logging
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -112,6 +113,7 @@ def dispatch(
 
 _BRIEFINGS: collections.OrderedDict[tuple, Briefing] = collections.OrderedDict()
 BRIEFING_CACHE = 256  # windows × languages; least recently used goes first
+_BRIEFINGS_LOCK = threading.Lock()  # commands run in worker threads
 
 
 def cached_briefing(
@@ -125,14 +127,16 @@ def cached_briefing(
         # What changes the output: a new article, a new analysis (both index look-ups).
         version = session.execute(select(func.max(Article.id), func.max(Article.analysed_at))).one()
         key = (str(services.store.engine.url), window, language, filter, tuple(version))
-        briefing = _BRIEFINGS.get(key)
+        with _BRIEFINGS_LOCK:
+            briefing = _BRIEFINGS.get(key)
+            if briefing is not None:
+                _BRIEFINGS.move_to_end(key)
         if briefing is None:
             briefing = build_briefing(session, window, config.briefing, language, filter=filter)
-            _BRIEFINGS[key] = briefing
-            while len(_BRIEFINGS) > BRIEFING_CACHE:
-                _BRIEFINGS.popitem(last=False)
-        else:
-            _BRIEFINGS.move_to_end(key)
+            with _BRIEFINGS_LOCK:
+                _BRIEFINGS[key] = briefing
+                while len(_BRIEFINGS) > BRIEFING_CACHE:
+                    _BRIEFINGS.popitem(last=False)
     return briefing
 
 

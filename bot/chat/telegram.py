@@ -11,6 +11,7 @@ import asyncio
 import logging
 import signal as signal_module
 import warnings
+from dataclasses import dataclass
 
 from telegram import (
     BotCommand,
@@ -127,15 +128,30 @@ def chat_of(update: Update, services: Services) -> Chat:
     )
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A reply as Telegram gets it: its parts (≤ 4096 each) and the last part's buttons."""
+
+    parts: list[str]
+    buttons: list[list[Button]]
+
+
+def render_replies(replies: list[Reply], language: str, user_dir: str) -> list[Rendered]:
+    """Render and split replies (templates are CPU work: callers run this off the loop)."""
+    return [
+        Rendered(split_message(reply.render("telegram", language, user_dir)), reply.buttons)
+        for reply in replies
+    ]
+
+
 async def send_replies(
-    sender: TelegramSender, limiter: RateLimiter, chat: Chat, replies: list[Reply], user_dir: str
+    sender: TelegramSender, limiter: RateLimiter, chat: Chat, replies: list[Rendered]
 ) -> None:
-    """Render and send command replies: split at 4096, buttons on the last part, plain text
-    when Telegram refuses the HTML, a wait when it asks for one."""
+    """Send rendered replies: buttons on the last part, plain text when Telegram refuses the
+    HTML, a wait when it asks for one."""
     for reply in replies:
-        parts = split_message(reply.render("telegram", chat.language, user_dir))
-        for index, part in enumerate(parts):
-            buttons = reply.buttons if index == len(parts) - 1 else []
+        for index, part in enumerate(reply.parts):
+            buttons = reply.buttons if index == len(reply.parts) - 1 else []
             as_html = True
             for _attempt in range(4):
                 await limiter.wait(chat.chat_id)
@@ -178,13 +194,23 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) 
     verdict = parts.flood.check(chat.user_id or chat.chat_id)
     if verdict == "drop":
         return
-    if verdict == "warn":
+    # Handlers touch the database and templates cost CPU: both run off the event loop, so
+    # other chats and the jobs go on meanwhile.
+    rendered = await asyncio.to_thread(
+        respond, services, chat, text, context.bot.username, verdict == "warn"
+    )
+    await send_replies(parts.sender, parts.limiter, chat, rendered)
+
+
+def respond(
+    services: Services, chat: Chat, text: str, bot_username: str | None, flooded: bool = False
+) -> list[Rendered]:
+    """What to send for one command text, rendered: blocking work, for a worker thread."""
+    if flooded:
         replies = [message(t(chat.language, "flood"))]
     else:
-        # Handlers touch the database: run them off the event loop so other chats go on.
-        replies = await asyncio.to_thread(dispatch, services, chat, text, context.bot.username)
-    user_dir = services.config.briefing.templates
-    await send_replies(parts.sender, parts.limiter, chat, replies, user_dir)
+        replies = dispatch(services, chat, text, bot_username)
+    return render_replies(replies, chat.language, services.config.briefing.templates)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,0 +1,121 @@
+"""The event loop never waits on the store or on CPU-heavy work: every such call from a PTB
+handler or job goes through `asyncio.to_thread`."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from bot.chat.handlers import dispatch
+from bot.chat.reply import Chat, Services
+from bot.chat.telegram import TelegramSender, respond
+from bot.deliver import RateLimiter
+from bot.follows import push_follows
+from bot.jobs import collect
+from bot.store import open_store
+from tests.botapi import FakeTelegramServer, RateLimits
+from tests.conftest import REPO, make_config, sqlite_only
+from tests.test_follow import STORY
+
+# Calls that block: the store, commands, templates, briefings, collection, retention.
+BLOCKING = {
+    "session",
+    "dispatch",
+    "respond",
+    "render",
+    "render_replies",
+    "build_briefing",
+    "pending_pushes",
+    "plan_deliveries",
+    "collect",
+    "prune_old",
+}
+# Coroutines on a loop of their own in a worker thread (the feed collector), not PTB's loop.
+OWN_LOOP = {"bot/collect"}
+
+
+def _blocking_calls(function: ast.AsyncFunctionDef) -> list[str]:
+    """Names of blocking calls made directly in `function`'s body (not in nested sync defs,
+    which run where they are handed to, e.g. asyncio.to_thread)."""
+    found, todo = [], list(function.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.FunctionDef | ast.Lambda):
+            continue
+        if isinstance(node, ast.Call):
+            callee = node.func
+            name = callee.attr if isinstance(callee, ast.Attribute) else getattr(callee, "id", "")
+            if name in BLOCKING:
+                found.append(f"{name}() line {node.lineno}")
+        todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def test_no_coroutine_calls_the_store_or_renders_on_the_loop():
+    offenders = []
+    for path in sorted((REPO / "bot").rglob("*.py")):
+        relative = path.relative_to(REPO).as_posix()
+        if any(relative.startswith(prefix) for prefix in OWN_LOOP):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.AsyncFunctionDef):
+                offenders += [f"{relative} {node.name}: {c}" for c in _blocking_calls(node)]
+    assert offenders == []
+
+
+def test_the_check_finds_a_store_call_on_the_loop():
+    tree = ast.parse(
+        "async def bad(services):\n"
+        "    with services.store.session() as s:\n"
+        "        pass\n"
+        "    def fine():\n"
+        "        return dispatch(1)\n"
+        "    await asyncio.to_thread(fine)\n"
+    )
+    [function] = tree.body
+    assert _blocking_calls(function) == ["session() line 2"]
+
+
+def test_respond_renders_what_dispatch_answers(seeded, chat):
+    [rendered] = respond(seeded, chat, "/help", None)
+    assert rendered.parts and "/today" in rendered.parts[0]
+    [flood] = respond(seeded, chat, "/help", None, flooded=True)
+    assert flood.parts and "/today" not in flood.parts[0]
+
+
+@sqlite_only("SQLite's write lock held by another connection")
+async def test_follow_pushes_wait_for_the_store_off_the_loop(tmp_path, analyser):
+    """Another connection holds the write lock; only a coroutine on the loop releases it. A
+    push job that waited on the loop would keep it from running and fail after busy_timeout."""
+    config = make_config(tmp_path)
+    services = Services(open_store(config.store.url), config)
+    collect(services.store, config, analyser=analyser)
+    dispatch(services, Chat(8), "/follow Rubio")
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "rubio.txt").write_text(STORY, encoding="utf-8")
+    collect(services.store, config, extra_paths=[news], analyser=analyser)
+    holder = sqlite3.connect(Path(make_url(config.store.url).database), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # the write lock, as a committing collection holds it
+    released = []
+
+    async def release_soon() -> None:
+        await asyncio.sleep(0.2)
+        holder.execute("ROLLBACK")
+        released.append(True)
+
+    with FakeTelegramServer(rate_limits=RateLimits.disabled()) as server:
+        bot = server.make_bot()
+        async with bot:
+            pushing = push_follows(services, TelegramSender(bot), RateLimiter(30), started)
+            sent, _ = await asyncio.gather(pushing, release_soon())
+    holder.close()
+    assert released and sent == 1
+    assert server.messages_for(8)[0].visible_text.startswith("Neu zu Marco Rubio")
+    services.store.close()
