@@ -103,7 +103,7 @@ COPIED = (  # tables copied per article, keyed by article id
 
 def synthesise(base: Path, url: str, total: int, days: int, seed: int = 11) -> None:
     """Copy the base store's analysed rows into `url` until it holds `total` articles."""
-    from sqlalchemy import create_engine, func, insert, select, text
+    from sqlalchemy import create_engine, func, insert, select
 
     from bot.store import open_store
     from bot.store.schema import Article, Base
@@ -119,11 +119,10 @@ def synthesise(base: Path, url: str, total: int, days: int, seed: int = 11) -> N
     tables = Base.metadata.tables
     with source.connect() as connection:
 
-        def rows(name: str, where: str = "") -> list[dict]:
-            result = connection.execute(text(f"SELECT * FROM {name} {where}"))
-            return [dict(r._mapping) for r in result]
+        def rows(name: str) -> list[dict]:
+            return [dict(r._mapping) for r in connection.execute(select(tables[name]))]
 
-        articles = rows("articles", "WHERE status = 'analysed'")
+        articles = [a for a in rows("articles") if a["status"] == "analysed"]
         kept = {a["id"] for a in articles}
         per_article = {name: [r for r in rows(name) if r["article_id"] in kept] for name in COPIED}
         stories = {s["id"]: s for s in rows("stories")}
