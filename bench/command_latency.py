@@ -203,7 +203,8 @@ def synthesise(base: Path, url: str, total: int, days: int, seed: int = 11) -> N
                     values = [{k: v for k, v in row.items() if k != "id"} for row in values]
                 for start in range(0, len(values), 5000):
                     connection.execute(insert(tables[name]), values[start : start + 5000])
-            print(f"\rsynthesised {made} articles", end="", file=sys.stderr, flush=True)
+            if sys.stderr.isatty():
+                print(f"\rsynthesised {made} articles", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     with target.engine.connect() as connection:
         if target.engine.dialect.name == "sqlite":

@@ -127,8 +127,7 @@ sys.stdin.read()
 """
 
 
-async def scenario(url: str, folder: Path, idle_seconds: float) -> dict:
-    from bot.analyse.analyser import Analyser
+async def scenario(url: str, folder: Path, articles: int, idle_seconds: float) -> dict:
     from bot.chat.reply import Services
     from bot.chat.telegram import build_application
     from bot.config import Config, SourcesConfig, StoreConfig, TelegramConfig
@@ -150,9 +149,16 @@ async def scenario(url: str, folder: Path, idle_seconds: float) -> dict:
             sources=SourcesConfig(paths=(str(folder),)),
             telegram=TelegramConfig(token=token, base_url=base_url),
         )
-        services = Services(open_store(url), config)
-        # A running bot loaded its pipeline at start (`morgenlage run` collects first).
-        services._analyser = Analyser(config.analysis)
+        # A running bot collected at start, so its pipeline is loaded: in a process of its own
+        # where the code has one (bot/jobs.py CollectProcess), else in this one.
+        try:
+            from bot.jobs import CollectProcess
+
+            services = Services(open_store(url), config, collector=CollectProcess())
+        except ImportError:
+            services = Services(open_store(url), config)
+        services.collect()  # the folder is still empty: this loads the pipeline
+        write_articles(folder, articles)
         application = build_application(services, jobs=())
         parts = application.bot_data["morgenlage"]
         async with application:
@@ -202,6 +208,8 @@ async def scenario(url: str, folder: Path, idle_seconds: float) -> dict:
             stop.set()
             await asyncio.gather(task, talking)
             result["lags"], result["answers"] = lags, answers
+        if getattr(services, "collector", None) is not None:
+            services.collector.close()
         services.store.close()
     finally:
         server.stdin.close()
@@ -242,9 +250,8 @@ def run(articles: int, readers: int, idle: float) -> dict:
         url = f"sqlite:///{tmp}/lag.sqlite"
         folder = Path(tmp) / "news"
         folder.mkdir()
-        write_articles(folder, articles)
         prepare(url, readers)
-        return asyncio.run(scenario(url, folder, idle))
+        return asyncio.run(scenario(url, folder, articles, idle))
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from bot.chat.telegram import TelegramSender, respond
 from bot.deliver import RateLimiter
 from bot.follows import push_follows
 from bot.jobs import collect
+from bot.ratelimit import LocalBudget, StoreBudget
 from bot.store import open_store
 from tests.botapi import FakeTelegramServer, RateLimits
 from tests.conftest import REPO, make_config, sqlite_only
@@ -119,3 +120,78 @@ async def test_follow_pushes_wait_for_the_store_off_the_loop(tmp_path, analyser)
     assert released and sent == 1
     assert server.messages_for(8)[0].visible_text.startswith("Neu zu Marco Rubio")
     services.store.close()
+
+
+async def test_an_answer_goes_before_the_queued_briefings_and_costs_a_slot():
+    """A fan-out reserved the next moments; a command's answer goes now and the briefings not
+    yet reserved move back by one interval, so the overall rate still holds."""
+    now = [100.0]
+    budget = LocalBudget(per_second=1.0, clock=lambda: now[0])
+    assert [await budget.take() for _ in range(5)] == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert await budget.take(first=True) == 0.0
+    assert await budget.take() == 6.0  # not 5.0: the answer used a slot
+
+
+def test_the_shared_budget_lets_an_answer_go_first(store):
+    budget = StoreBudget(store, per_second=10.0)
+    queued = [budget._take(first=False) for _ in range(20)]
+    assert queued[-1] > 1.5  # twenty briefings: two seconds of slots reserved
+    assert budget._take(first=True) == 0.0
+    assert budget._take(first=False) > queued[-1] + 0.15
+
+
+def test_stems_are_right_when_threads_stem_at_once():
+    """The stemmer keeps state while it works: threads sharing one mixed their words up."""
+    import sys
+    import threading
+
+    from bot.stories.terms import _term
+
+    words = [f"Verhandlungen{'x' * (i % 7)}ungen{i}" for i in range(3000)]
+    words = [w.rstrip("0123456789") + "en" * (i % 3) for i, w in enumerate(words)]
+    expected = {}
+    failures = []
+
+    def stem(part: list[str]) -> None:
+        try:
+            for word in part:
+                expected.setdefault(word, []).append(_term.__wrapped__(word))
+        except Exception as error:  # noqa: BLE001 — what a shared stemmer raised
+            failures.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        threads = [threading.Thread(target=stem, args=(words,)) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []
+    assert all(len(set(stems)) == 1 for stems in expected.values())
+
+
+def test_a_collection_runs_in_a_process_of_its_own(store, config):
+    """The running bot's collections load the pipeline in a worker process, never in the bot's
+    (whose event loop would share the interpreter lock with the model)."""
+    from sqlalchemy import func, select
+
+    from bot.jobs import CollectProcess
+    from bot.store.schema import Article
+
+    collector = CollectProcess()
+    services = Services(store, config, collector=collector)
+    try:
+        report = services.collect()
+        assert report.analysis.analysed > 0
+        assert services.collect().analysis.analysed == 0  # the same worker, nothing new
+    finally:
+        collector.close()
+    assert services._analyser is None  # no pipeline loaded here
+    with store.session() as session:
+        analysed = session.scalar(
+            select(func.count()).select_from(Article).where(Article.status == "analysed")
+        )
+    assert analysed == report.analysis.analysed

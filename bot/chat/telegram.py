@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal as signal_module
+import sys
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from telegram import (
@@ -61,6 +63,10 @@ from bot.ratelimit import RateLimiter
 from bot.schedule import JOBS, schedule_jobs
 
 log = logging.getLogger(__name__)
+SWITCH_INTERVAL = 0.001  # seconds a thread may hold the interpreter lock before handing it on
+# Commands run in threads of their own: a fan-out's senders waiting for the store (e.g. for a
+# collection's write lock) fill the default executor, and an answer must not queue behind them.
+COMMAND_THREADS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="morgenlage-command")
 
 
 def _seconds(error: RetryAfter) -> float:
@@ -154,7 +160,7 @@ async def send_replies(
             buttons = reply.buttons if index == len(reply.parts) - 1 else []
             as_html = True
             for _attempt in range(4):
-                await limiter.wait(chat.chat_id)
+                await limiter.wait(chat.chat_id, first=True)  # a reader waits for it
                 try:
                     await sender.send(
                         chat.chat_id, part if as_html else plain_text(part), as_html, buttons
@@ -196,8 +202,8 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) 
         return
     # Handlers touch the database and templates cost CPU: both run off the event loop, so
     # other chats and the jobs go on meanwhile.
-    rendered = await asyncio.to_thread(
-        respond, services, chat, text, context.bot.username, verdict == "warn"
+    rendered = await asyncio.get_running_loop().run_in_executor(
+        COMMAND_THREADS, respond, services, chat, text, context.bot.username, verdict == "warn"
     )
     await send_replies(parts.sender, parts.limiter, chat, rendered)
 
@@ -270,6 +276,10 @@ def build_application(
 ) -> Application:
     """The Application with all handlers and the given jobs; the one place the bot is
     assembled. `collected`: a collection just ran, the first scheduled one waits."""
+    # Worker threads (commands, store calls, the collection) share the interpreter lock with the
+    # event loop; Python hands it over every 5 ms by default, so with a few busy threads the loop
+    # waited tens of milliseconds for it. 1 ms keeps the loop's lag low (bench/loop_lag.py).
+    sys.setswitchinterval(SWITCH_INTERVAL)
     config = services.config.telegram
     builder: ApplicationBuilder = Application.builder().token(config.token)
     if config.base_url:  # a self-hosted Bot API server, e.g. http://127.0.0.1:8081/bot
