@@ -17,8 +17,9 @@ shared between copies (the same people recur in the news).
 
 Readers: each has a briefing sent at its own minute of the last day (so /today's windows
 differ), asks /actor with one of the 200 most mentioned people, /search with one or two words
-drawn from the stored headlines. `--baseline DIR` runs the very same calls, on the very same
-store, with the code in DIR (e.g. main before this change) in a second process.
+drawn from the stored headlines. `--baseline DIR` runs the very same calls (of the first
+`--baseline-readers`, 100), on the very same store, with the code in DIR (e.g. main before this
+change) in a second process.
 """
 
 from __future__ import annotations
@@ -319,6 +320,9 @@ def main() -> None:
     parser.add_argument("--base", type=int, default=500)
     parser.add_argument("--store", type=Path, default=Path("/tmp/morgenlage-bench-100k.sqlite"))
     parser.add_argument("--baseline", type=Path, help="a tree whose code to measure as well")
+    parser.add_argument(
+        "--baseline-readers", type=int, default=100, help="the first N readers, for the baseline"
+    )
     parser.add_argument("--code", type=Path, help=argparse.SUPPRESS)  # set by --baseline
     parser.add_argument("--asks", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -335,7 +339,9 @@ def main() -> None:
     report("this tree", mine)
     if args.baseline:
         asks_file = args.store.with_suffix(".asks.json")
-        asks_file.write_text(json.dumps(asks))
+        first = {key: values[: args.baseline_readers] for key, values in asks.items()}
+        asks_file.write_text(json.dumps(first))
+        print(f"baseline: the first {args.baseline_readers} readers, same store and questions")
         output = subprocess.run(
             [
                 sys.executable,

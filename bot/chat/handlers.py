@@ -125,8 +125,9 @@ def cached_briefing(
     config = services.config
     with services.store.session() as session:
         # What changes the output: a new article, a new analysis (both index look-ups).
-        version = session.execute(select(func.max(Article.id), func.max(Article.analysed_at))).one()
-        key = (str(services.store.engine.url), window, language, filter, tuple(version))
+        newest = select(func.max(Article.analysed_at)).where(Article.status == "analysed")
+        version = (session.scalar(select(func.max(Article.id))), session.scalar(newest))
+        key = (str(services.store.engine.url), window, language, filter, version)
         with _BRIEFINGS_LOCK:
             briefing = _BRIEFINGS.get(key)
             if briefing is not None:

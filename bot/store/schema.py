@@ -173,6 +173,7 @@ class ArticleActor(Base):
 
 class Mention(Base):
     __tablename__ = "mentions"
+    __table_args__ = (Index("ix_mentions_actor_article", "actor_id", "article_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), index=True
