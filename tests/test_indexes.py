@@ -178,7 +178,7 @@ def _hot_queries(store) -> list[tuple[str, object]]:
 @sqlite_only("EXPLAIN QUERY PLAN is SQLite's")
 def test_hot_queries_use_an_index_on_sqlite(news):
     queries = _hot_queries(news)
-    assert len(queries) == 5
+    assert len(queries) >= 5  # search takes three on SQLite: window, FTS5 matches, hits
     with news.engine.connect() as connection:
         for statement, parameters in queries:
             plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)

@@ -188,6 +188,7 @@ class Mention(Base):
 
 class Quote(Base):
     __tablename__ = "quotes"
+    __table_args__ = (Index("ix_quotes_speaker_article", "speaker_id", "article_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), index=True

@@ -51,10 +51,23 @@ def search_sentences(
             document.op("@@")(found)
         )
     else:  # from the FTS5 matches to their sentences and articles by primary key
+        first = session.scalar(
+            select(func.min(Article.id)).where(
+                Article.status == "analysed", Article.day_time >= since
+            )
+        )
+        if first is None:
+            return []
+        # Rowids below the window's first article cannot be in it: FTS5 skips them by range
+        # (article ids grow with time, so this leaves about the window's own matches).
         matched = (
             select(literal_column("rowid").label("key"))
             .select_from(table("sentence_search"))
-            .where(text("sentence_search MATCH :query").bindparams(query=fts5_query(tokens)))
+            .where(
+                text("sentence_search MATCH :query AND rowid >= :low").bindparams(
+                    query=fts5_query(tokens), low=first * ROWID_SHIFT
+                )
+            )
             .subquery("matched")
         )
         query = (

@@ -1,5 +1,5 @@
-"""performance: the article's day time as an indexed column, analysed_at and an actor's
-mentions by article indexed, full-text
+"""performance: the article's day time as an indexed column, analysed_at, an actor's
+mentions and quotes by article indexed, full-text
 search on sentences (SQLite FTS5, PostgreSQL tsvector with the German configuration)
 
 Revision ID: 0010_performance
@@ -42,6 +42,7 @@ def upgrade() -> None:
     op.create_index("ix_articles_status_analysed_at", "articles", ["status", "analysed_at"])
     # An actor's mentions in given articles (the briefing's key actors), not all of them.
     op.create_index("ix_mentions_actor_article", "mentions", ["actor_id", "article_id"])
+    op.create_index("ix_quotes_speaker_article", "quotes", ["speaker_id", "article_id"])
 
 
 def _sqlite_search() -> None:
@@ -78,6 +79,7 @@ def _sqlite_search() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_quotes_speaker_article", "quotes")
     op.drop_index("ix_mentions_actor_article", "mentions")
     op.drop_index("ix_articles_status_analysed_at", "articles")
     op.drop_index("ix_articles_status_day_time", "articles")
