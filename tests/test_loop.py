@@ -195,3 +195,45 @@ def test_a_collection_runs_in_a_process_of_its_own(store, config):
             select(func.count()).select_from(Article).where(Article.status == "analysed")
         )
     assert analysed == report.analysis.analysed
+
+
+def test_readers_asking_at_once_share_one_briefing_build(seeded, monkeypatch):
+    """Three readers ask for the same briefing while it is being built: one build, three
+    answers (each used to build it again, all at once, while a collection ran)."""
+    import threading
+
+    from bot.brief.window import day_window
+    from bot.chat import handlers
+
+    builds, asked, release = [], threading.Semaphore(0), threading.Event()
+    real_build = handlers.build_briefing
+
+    def slow_build(*args, **kwargs):
+        builds.append(1)
+        release.wait()
+        return real_build(*args, **kwargs)
+
+    class Watched(dict):
+        def get(self, key, default=None):
+            asked.release()  # a reader looked for a build in progress
+            return super().get(key, default)
+
+    monkeypatch.setattr(handlers, "build_briefing", slow_build)
+    monkeypatch.setattr(handlers, "_BUILDING", Watched())
+    handlers._BRIEFINGS.clear()
+    window = day_window(dt.date(2025, 2, 18), "Europe/Berlin")
+    results = []
+
+    def ask() -> None:
+        results.append(handlers.cached_briefing(seeded, window, "de"))
+
+    readers = [threading.Thread(target=ask) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    for _ in readers:
+        assert asked.acquire(timeout=60)  # each reader looked before the build ends
+    release.set()
+    for reader in readers:
+        reader.join()
+    assert len(builds) == 1
+    assert len(results) == 3 and results[0] is results[1] is results[2]

@@ -9,6 +9,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -114,6 +115,7 @@ def dispatch(
 _BRIEFINGS: collections.OrderedDict[tuple, Briefing] = collections.OrderedDict()
 BRIEFING_CACHE = 256  # windows × languages; least recently used goes first
 _BRIEFINGS_LOCK = threading.Lock()  # commands run in worker threads
+_BUILDING: dict[tuple, Future] = {}  # briefings being built now, by key
 
 
 def cached_briefing(
@@ -121,7 +123,8 @@ def cached_briefing(
 ) -> Briefing:
     """The briefing of `window` without what the reader's `filter` hides, rebuilt only when
     analysed articles changed: many readers with one filter asking in the same minute after
-    the same scheduled briefing share one build."""
+    the same scheduled briefing share one build — also while it is being built (readers
+    asking at once wait for the one build instead of each building it)."""
     config = services.config
     with services.store.session() as session:
         # What changes the output: a new article, a new analysis (both index look-ups).
@@ -132,12 +135,28 @@ def cached_briefing(
             briefing = _BRIEFINGS.get(key)
             if briefing is not None:
                 _BRIEFINGS.move_to_end(key)
-        if briefing is None:
+                return briefing
+            building = _BUILDING.get(key)
+            if building is None:
+                building = _BUILDING[key] = Future()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            return building.result()
+        try:
             briefing = build_briefing(session, window, config.briefing, language, filter=filter)
+        except BaseException as error:
             with _BRIEFINGS_LOCK:
-                _BRIEFINGS[key] = briefing
-                while len(_BRIEFINGS) > BRIEFING_CACHE:
-                    _BRIEFINGS.popitem(last=False)
+                del _BUILDING[key]
+            building.set_exception(error)
+            raise
+        with _BRIEFINGS_LOCK:
+            _BRIEFINGS[key] = briefing
+            del _BUILDING[key]
+            while len(_BRIEFINGS) > BRIEFING_CACHE:
+                _BRIEFINGS.popitem(last=False)
+        building.set_result(briefing)
     return briefing
 
 
