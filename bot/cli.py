@@ -105,11 +105,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _services(config: Config):
+def _services(config: Config, collector: bool = False):
+    """The services; `collector`: collections run in a process of their own (the running bot
+    and worker, so the model never competes with the event loop for the interpreter)."""
     from bot.chat.reply import Services
+    from bot.jobs import CollectProcess
     from bot.store import open_store
 
-    return Services(open_store(config.store.resolved_url()), config)
+    store = open_store(config.store.resolved_url())
+    return Services(store, config, collector=CollectProcess() if collector else None)
 
 
 def cmd_collect(config: Config, args) -> int:
@@ -206,7 +210,7 @@ def cmd_deliver(config: Config, args) -> int:
 def cmd_run(config: Config, args) -> int:
     from bot.chat.console import run_console
 
-    services = _services(config)
+    services = _services(config, collector=bool(config.telegram.token))
     collecting = "collect" in args.jobs or not config.telegram.token
     if collecting:  # the same pipeline the scheduled collections use: loaded once
         print(services.collect().summary(), file=sys.stderr)
@@ -231,7 +235,7 @@ def cmd_worker(config: Config, args) -> int:
     if not config.telegram.token:
         print("morgenlage: no Telegram token (MORGENLAGE_TELEGRAM_TOKEN)", file=sys.stderr)
         return 2
-    services = _services(config)
+    services = _services(config, collector=True)
     collecting = "collect" in args.jobs
     if collecting:
         print(services.collect().summary(), file=sys.stderr)

@@ -28,6 +28,10 @@ WEBHOOK_SECRET_ENV = "MORGENLAGE_WEBHOOK_SECRET"
 STORE_URL_ENV = "MORGENLAGE_STORE_URL"
 
 
+# The dossier reads the last 14 days' sentences: retention never reaches into them.
+MIN_KEEP_DAYS = 15
+
+
 class ConfigError(ValueError):
     """A setting is wrong; the message names it."""
 
@@ -40,6 +44,9 @@ def default_store_url() -> str:
 @dataclass(frozen=True)
 class StoreConfig:
     url: str = ""  # empty: SQLite in the per-user data directory
+    # Days an article's text, sentences and mentions are kept (actors, roles, quotes stay);
+    # 0 keeps everything.
+    keep_days: int = 30
 
     def resolved_url(self) -> str:
         return self.url or default_store_url()
@@ -223,6 +230,12 @@ def _section(cls: type, name: str, raw: object) -> object:
 
 def _validate(config: Config) -> None:
     _validate_collect(config)
+    keep = config.store.keep_days
+    if keep != 0 and not MIN_KEEP_DAYS <= keep <= 36_500:
+        raise ConfigError(
+            f"store.keep_days: expected 0 (keep everything) or {MIN_KEEP_DAYS} to 36500, "
+            f"got {keep}"
+        )
     b = config.briefing
     if b.language not in ("de", "en"):
         raise ConfigError(f"briefing.language: expected 'de' or 'en', got {b.language!r}")

@@ -4,6 +4,7 @@ reader muted (a word in the article's headline or lead, or its topic switched of
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 
@@ -15,16 +16,14 @@ from bot.deliver import Sender, SendError
 from bot.i18n import t
 from bot.ratelimit import RateLimiter
 from bot.store.reader_filters import filters_of
-from bot.store.readers import claim_notice
+from bot.store.readers import claim_notice, notice_sent
 from bot.store.schema import (
     Actor,
     Article,
     ArticleActor,
     Follow,
-    FollowNotice,
     StoryArticle,
     Subscriber,
-    utcnow,
 )
 from bot.store.topics import topics_of
 
@@ -83,8 +82,10 @@ def pending_pushes(services: Services, since: dt.datetime) -> list[tuple]:
 async def push_follows(
     services: Services, sender: Sender, limiter: RateLimiter, since: dt.datetime
 ) -> int:
+    """Send the pending pushes; the store is read and written off the event loop."""
     sent = 0
-    for reader_id, chat_id, language, actor_id, name, title, key in pending_pushes(services, since):
+    pushes = await asyncio.to_thread(pending_pushes, services, since)
+    for reader_id, chat_id, language, actor_id, name, title, key in pushes:
         text = t(language, "follow.push", name=name, title=title[:300])
         try:
             await limiter.wait(chat_id)
@@ -93,7 +94,10 @@ async def push_follows(
         except SendError as error:
             log.info("follow push to %s not delivered: %s", chat_id, error)
             continue
-        with services.store.session() as session:
-            notice = session.get(FollowNotice, (reader_id, actor_id, key))
-            notice.sent_at = utcnow()
+        await asyncio.to_thread(_mark_sent, services, reader_id, actor_id, key)
     return sent
+
+
+def _mark_sent(services: Services, reader_id: int, actor_id: int, key: str) -> None:
+    with services.store.session() as session:
+        notice_sent(session, reader_id, actor_id, key)

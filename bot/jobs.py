@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,3 +73,46 @@ def _collect(
     report.ingest.merge(collect_feeds(store, config, near))
     report.analysis = analyse_pending(store, analyser or Analyser(config.analysis))
     return report
+
+
+class CollectProcess:
+    """Collections in a process of its own, which loads the pipeline once and keeps it: the
+    model's CPU work never holds the bot's interpreter lock, so the event loop and the command
+    threads keep their pace while a collection runs (bench/loop_lag.py). A worker that died
+    (killed, out of memory) is replaced at the next collection."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    def run(self, url: str, config: Config) -> CollectReport:
+        """`collect` on the store at `url`, in the worker; blocks until it is done."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),  # never fork a threaded bot
+                initializer=logging.basicConfig,
+                initargs=(),
+            )
+        try:
+            return self._pool.submit(_collect_in_worker, url, config).result()
+        except BrokenProcessPool:
+            self._pool = None
+            raise
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+# In the worker process: the store and the pipeline, opened by the first collection.
+_WORKER: dict[str, tuple[Store, Analyser]] = {}
+
+
+def _collect_in_worker(url: str, config: Config) -> CollectReport:
+    from bot.store import open_store
+
+    if url not in _WORKER:
+        _WORKER[url] = (open_store(url), Analyser(config.analysis))
+    store, analyser = _WORKER[url]
+    return collect(store, config, analyser=analyser)

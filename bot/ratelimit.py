@@ -24,8 +24,9 @@ PRUNE_AT = 10_000  # chats remembered before the ones long past are forgotten
 
 
 class Budget(Protocol):
-    async def take(self) -> float:
-        """Reserve the next overall sending moment; the seconds to wait until it."""
+    async def take(self, first: bool = False) -> float:
+        """Reserve the next overall sending moment; the seconds to wait until it. `first`: an
+        answer someone waits for — sent now, moving the queued moments back by one."""
         ...
 
 
@@ -37,14 +38,14 @@ class LocalBudget:
         self.clock = clock
         self._next = 0.0
 
-    def take_now(self) -> float:
+    def take_now(self, first: bool = False) -> float:
         now = self.clock()
         at = max(now, self._next)
         self._next = at + self.interval
-        return at - now
+        return 0.0 if first else at - now
 
-    async def take(self) -> float:
-        return self.take_now()
+    async def take(self, first: bool = False) -> float:
+        return self.take_now(first)
 
 
 class StoreBudget:
@@ -56,17 +57,23 @@ class StoreBudget:
         self.interval = 1.0 / per_second
         self.name = name
         self._alone = LocalBudget(per_second, time.time)
+        self._counting: set[asyncio.Future] = set()  # answers' slots being recorded
 
-    def _take(self) -> float:
+    def _take(self, first: bool) -> float:
         try:
             with self.store.session() as session:
-                at = take_send_slot(session, self.name, time.time(), self.interval)
+                at = take_send_slot(session, self.name, time.time(), self.interval, first)
         except StoreUnavailable:
-            return self._alone.take_now()
+            return self._alone.take_now(first)
         return max(0.0, at - time.time())
 
-    async def take(self) -> float:
-        return await asyncio.to_thread(self._take)
+    async def take(self, first: bool = False) -> float:
+        if first:  # an answer goes now; it is counted as soon as the store can take it
+            counting = asyncio.ensure_future(asyncio.to_thread(self._take, True))
+            self._counting.add(counting)
+            counting.add_done_callback(self._counting.discard)
+            return 0.0
+        return await asyncio.to_thread(self._take, first)
 
 
 class RateLimiter:
@@ -82,7 +89,9 @@ class RateLimiter:
         self.clock = clock
         self._next_chat: dict[int, float] = {}
 
-    async def wait(self, chat_id: int) -> None:
+    async def wait(self, chat_id: int, first: bool = False) -> None:
+        """`first`: an answer to a command — it goes before the queued briefings (it still
+        counts against the overall rate, and a chat's own spacing holds)."""
         gap = GROUP_GAP if chat_id < 0 else CHAT_GAP
         now = self.clock()
         chat_at = max(now, self._next_chat.get(chat_id, 0.0))
@@ -91,7 +100,7 @@ class RateLimiter:
             await asyncio.sleep(chat_at - now)
         # The overall slot is taken only once this chat may send, so one slow chat never
         # holds the others back.
-        delay = await self.budget.take()
+        delay = await self.budget.take(first)
         self._next_chat[chat_id] = max(self._next_chat[chat_id], self.clock() + delay + gap)
         if delay > 0:
             await asyncio.sleep(delay)

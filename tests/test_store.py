@@ -51,7 +51,7 @@ def test_migration_history_has_one_head():
 
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    assert ScriptDirectory.from_config(config).get_heads() == ["0010_actor_aliases"]
+    assert ScriptDirectory.from_config(config).get_heads() == ["0010_performance"]
 
 
 def test_overlong_strings_and_nul_characters_are_fitted_before_writing(store):
@@ -71,3 +71,29 @@ def test_overlong_strings_and_nul_characters_are_fitted_before_writing(store):
         row.last_status = "ok\x00" + "s" * 400
     with store.session() as session:
         assert session.scalar(select(Source.last_status)) == "ok" + "s" * 298
+
+
+@sqlite_only("SQLite's deferred transactions")
+def test_a_savepoint_takes_the_write_lock_before_it_reads(store):
+    """A savepoint opened SQLite's transaction deferred: it read a snapshot, another connection
+    committed, and its write then failed at once ("database is locked") — every item of a
+    collection while a delivery was writing. Now it holds the write lock first."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    from bot.store.schema import Source
+
+    other = sqlite3.connect(make_url(str(store.engine.url)).database, timeout=0.1)
+    with store.session() as session, session.begin_nested():
+        session.scalar(select(func.count()).select_from(Source))
+        try:  # the other writer waits for us now (and gives up after 0.1 s)
+            other.execute("INSERT INTO leases (name) VALUES ('elsewhere')")
+            other.commit()
+        except sqlite3.OperationalError:
+            other.rollback()
+        session.add(Source(kind="files", location="/mine"))
+        session.flush()
+    other.close()
+    with store.session() as session:
+        assert session.scalar(select(Source.location)) == "/mine"

@@ -267,18 +267,25 @@ def _actor_weights(session: Session, days: list[_StoryDay], start: dt.datetime) 
     ).all()
     for article_id, actor_id, weight in rows:
         salience[by_article[article_id]][actor_id] += weight
-    moment = day_time_column()
+    tops = {day.story.id: salience[day.story.id].most_common(3) for day in days}
+    # Counted for these actors only (through the actor index): counting every actor of the
+    # week's articles read every row of a week of article_actors for each briefing.
+    wanted = list({actor for top in tops.values() for actor, _w in top})
+    # The week's articles from the day-time index alone: an article's row holds its text, and
+    # reading day_time from it means reading past the text.
+    week = select(Article.id).where(
+        Article.status == "analysed",
+        day_time_column() >= start - dt.timedelta(days=ACTOR_DAYS),
+    )
     prominence = dict(
         session.execute(
             select(ArticleActor.actor_id, func.count())
-            .join(Article, Article.id == ArticleActor.article_id)
-            .where(moment >= start - dt.timedelta(days=ACTOR_DAYS), Article.status == "analysed")
+            .where(ArticleActor.actor_id.in_(wanted), ArticleActor.article_id.in_(week))
             .group_by(ArticleActor.actor_id)
         ).all()
     )
     for day in days:
-        top = salience[day.story.id].most_common(3)
-        day.actors = sum(math.log1p(prominence.get(actor, 1)) for actor, _w in top)
+        day.actors = sum(math.log1p(prominence.get(actor, 1)) for actor, _w in tops[day.story.id])
 
 
 def _novelty(session: Session, days: list[_StoryDay]) -> None:
@@ -544,6 +551,7 @@ def actor_sentences(
         )
         .where(
             Mention.actor_id == actor_id,
+            Mention.article_id.in_(article_ids),  # (actor, article) index: today's mentions only
             Sentence.article_id.in_(article_ids),
             Sentence.boilerplate.is_(False),
         )

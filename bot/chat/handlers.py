@@ -7,11 +7,13 @@ import collections
 import datetime as dt
 import logging
 import re
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from bot.brief.build import Briefing, build_briefing, source_of
 from bot.brief.dossier import build_dossier
@@ -21,12 +23,13 @@ from bot.filters import ReaderFilter
 from bot.i18n import t
 from bot.inputs import BadInput, parse_day, parse_id
 from bot.store.actors import find_actor, top_actors
-from bot.store.articles import articles_between, day_time_column
+from bot.store.articles import articles_between
 from bot.store.db import StoreUnavailable, one_line
 from bot.store.deliveries import last_window_end
 from bot.store.reader_filters import filter_of_chat
 from bot.store.readers import reader
-from bot.store.schema import Article, Sentence
+from bot.store.schema import Article
+from bot.store.search import search_sentences
 from bot.store.sources import health as source_health
 
 log = logging.getLogger(__name__)
@@ -111,6 +114,8 @@ def dispatch(
 
 _BRIEFINGS: collections.OrderedDict[tuple, Briefing] = collections.OrderedDict()
 BRIEFING_CACHE = 256  # windows × languages; least recently used goes first
+_BRIEFINGS_LOCK = threading.Lock()  # commands run in worker threads
+_BUILDING: dict[tuple, Future] = {}  # briefings being built now, by key
 
 
 def cached_briefing(
@@ -118,21 +123,40 @@ def cached_briefing(
 ) -> Briefing:
     """The briefing of `window` without what the reader's `filter` hides, rebuilt only when
     analysed articles changed: many readers with one filter asking in the same minute after
-    the same scheduled briefing share one build."""
+    the same scheduled briefing share one build — also while it is being built (readers
+    asking at once wait for the one build instead of each building it)."""
     config = services.config
     with services.store.session() as session:
-        version = session.execute(
-            select(func.count(Article.id), func.max(Article.analysed_at))
-        ).one()
-        key = (str(services.store.engine.url), window, language, filter, tuple(version))
-        briefing = _BRIEFINGS.get(key)
-        if briefing is None:
+        # What changes the output: a new article, a new analysis (both index look-ups).
+        newest = select(func.max(Article.analysed_at)).where(Article.status == "analysed")
+        version = (session.scalar(select(func.max(Article.id))), session.scalar(newest))
+        key = (str(services.store.engine.url), window, language, filter, version)
+        with _BRIEFINGS_LOCK:
+            briefing = _BRIEFINGS.get(key)
+            if briefing is not None:
+                _BRIEFINGS.move_to_end(key)
+                return briefing
+            building = _BUILDING.get(key)
+            if building is None:
+                building = _BUILDING[key] = Future()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            return building.result()
+        try:
             briefing = build_briefing(session, window, config.briefing, language, filter=filter)
+        except BaseException as error:
+            with _BRIEFINGS_LOCK:
+                del _BUILDING[key]
+            building.set_exception(error)
+            raise
+        with _BRIEFINGS_LOCK:
             _BRIEFINGS[key] = briefing
+            del _BUILDING[key]
             while len(_BRIEFINGS) > BRIEFING_CACHE:
                 _BRIEFINGS.popitem(last=False)
-        else:
-            _BRIEFINGS.move_to_end(key)
+        building.set_result(briefing)
     return briefing
 
 
@@ -261,27 +285,18 @@ def search(services: Services, chat: Chat, args: str) -> Reply:
     since = services.clock().astimezone(dt.UTC).replace(tzinfo=None) - dt.timedelta(
         days=SEARCH_DAYS
     )
-    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
-    condition = and_(*(Sentence.text.ilike(f"%{w}%", escape="\\") for w in escaped))
     with services.store.session() as session:
-        rows = session.execute(
-            select(Article, Sentence.text)
-            .join(Sentence, Sentence.article_id == Article.id)
-            .where(condition, Sentence.boilerplate.is_(False), day_time_column() >= since)
-            .order_by(day_time_column().desc(), Sentence.position)
-            .limit(200)
-        ).all()
         results, seen = [], set()
-        for article, text in rows:
-            if article.id in seen:
+        for hit in search_sentences(session, words, since):
+            if hit.article.id in seen:
                 continue
-            seen.add(article.id)
+            seen.add(hit.article.id)
             results.append(
                 {
-                    "title": article.title,
-                    "snippet": text,
-                    "source": source_of(article),
-                    "day": article.day_time.date(),
+                    "title": hit.article.title,
+                    "snippet": hit.sentence,
+                    "source": source_of(hit.article),
+                    "day": hit.article.day_time.date(),
                 }
             )
     if not results:

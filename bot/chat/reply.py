@@ -59,6 +59,9 @@ class Services:
     config: Config
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
     _analyser: object = None
+    # The running bot collects in a process of its own (bot/jobs.py CollectProcess); without
+    # one, in this process.
+    collector: object = None
     # The scheduled collection and an admin's /collect run in worker threads; one at a time, as
     # they share the spaCy pipeline and the parse thread (see bot/collect/collector.py).
     _collecting: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -72,6 +75,9 @@ class Services:
         from bot.jobs import collect
 
         with self._collecting:
+            if self.collector is not None:
+                url = self.store.engine.url.render_as_string(hide_password=False)
+                return self.collector.run(url, self.config)
             if self._analyser is None:
                 self._analyser = Analyser(self.config.analysis)
             return collect(self.store, self.config, analyser=self._analyser)

@@ -10,7 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal as signal_module
+import sys
 import warnings
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from telegram import (
     BotCommand,
@@ -60,6 +63,10 @@ from bot.ratelimit import RateLimiter
 from bot.schedule import JOBS, schedule_jobs
 
 log = logging.getLogger(__name__)
+SWITCH_INTERVAL = 0.001  # seconds a thread may hold the interpreter lock before handing it on
+# Commands run in threads of their own: a fan-out's senders waiting for the store (e.g. for a
+# collection's write lock) fill the default executor, and an answer must not queue behind them.
+COMMAND_THREADS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="morgenlage-command")
 
 
 def _seconds(error: RetryAfter) -> float:
@@ -127,18 +134,33 @@ def chat_of(update: Update, services: Services) -> Chat:
     )
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A reply as Telegram gets it: its parts (≤ 4096 each) and the last part's buttons."""
+
+    parts: list[str]
+    buttons: list[list[Button]]
+
+
+def render_replies(replies: list[Reply], language: str, user_dir: str) -> list[Rendered]:
+    """Render and split replies (templates are CPU work: callers run this off the loop)."""
+    return [
+        Rendered(split_message(reply.render("telegram", language, user_dir)), reply.buttons)
+        for reply in replies
+    ]
+
+
 async def send_replies(
-    sender: TelegramSender, limiter: RateLimiter, chat: Chat, replies: list[Reply], user_dir: str
+    sender: TelegramSender, limiter: RateLimiter, chat: Chat, replies: list[Rendered]
 ) -> None:
-    """Render and send command replies: split at 4096, buttons on the last part, plain text
-    when Telegram refuses the HTML, a wait when it asks for one."""
+    """Send rendered replies: buttons on the last part, plain text when Telegram refuses the
+    HTML, a wait when it asks for one."""
     for reply in replies:
-        parts = split_message(reply.render("telegram", chat.language, user_dir))
-        for index, part in enumerate(parts):
-            buttons = reply.buttons if index == len(parts) - 1 else []
+        for index, part in enumerate(reply.parts):
+            buttons = reply.buttons if index == len(reply.parts) - 1 else []
             as_html = True
             for _attempt in range(4):
-                await limiter.wait(chat.chat_id)
+                await limiter.wait(chat.chat_id, first=True)  # a reader waits for it
                 try:
                     await sender.send(
                         chat.chat_id, part if as_html else plain_text(part), as_html, buttons
@@ -178,13 +200,23 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) 
     verdict = parts.flood.check(chat.user_id or chat.chat_id)
     if verdict == "drop":
         return
-    if verdict == "warn":
+    # Handlers touch the database and templates cost CPU: both run off the event loop, so
+    # other chats and the jobs go on meanwhile.
+    rendered = await asyncio.get_running_loop().run_in_executor(
+        COMMAND_THREADS, respond, services, chat, text, context.bot.username, verdict == "warn"
+    )
+    await send_replies(parts.sender, parts.limiter, chat, rendered)
+
+
+def respond(
+    services: Services, chat: Chat, text: str, bot_username: str | None, flooded: bool = False
+) -> list[Rendered]:
+    """What to send for one command text, rendered: blocking work, for a worker thread."""
+    if flooded:
         replies = [message(t(chat.language, "flood"))]
     else:
-        # Handlers touch the database: run them off the event loop so other chats go on.
-        replies = await asyncio.to_thread(dispatch, services, chat, text, context.bot.username)
-    user_dir = services.config.briefing.templates
-    await send_replies(parts.sender, parts.limiter, chat, replies, user_dir)
+        replies = dispatch(services, chat, text, bot_username)
+    return render_replies(replies, chat.language, services.config.briefing.templates)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -244,6 +276,10 @@ def build_application(
 ) -> Application:
     """The Application with all handlers and the given jobs; the one place the bot is
     assembled. `collected`: a collection just ran, the first scheduled one waits."""
+    # Worker threads (commands, store calls, the collection) share the interpreter lock with the
+    # event loop; Python hands it over every 5 ms by default, so with a few busy threads the loop
+    # waited tens of milliseconds for it. 1 ms keeps the loop's lag low (bench/loop_lag.py).
+    sys.setswitchinterval(SWITCH_INTERVAL)
     config = services.config.telegram
     builder: ApplicationBuilder = Application.builder().token(config.token)
     if config.base_url:  # a self-hosted Bot API server, e.g. http://127.0.0.1:8081/bot

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from bot.store.articles import add_article
 from bot.store.schema import Source
 from bot.store.sources import record_state, source_for
 from bot.store.topics import save_topics
+
+INGEST_BATCH = 50  # items per unit of work
 
 log = logging.getLogger(__name__)
 
@@ -91,15 +94,22 @@ def ingest(
     near-duplicates of recent articles become extra sources of those articles."""
     report = IngestReport()
     with store.session() as session:
-        source = source_for(session, kind, location)
-        for item in items:
-            store_item(session, source, item, report, near)
-        stored = report.new + report.updated + report.unchanged + report.duplicate
-        status = f"{stored} articles read, {len(report.skipped)} skipped"
-        if report.skipped:  # `morgenlage sources` shows why, in the one line
-            first = report.skipped[0]
-            status += f" (first: {Path(first.where).name or first.where}: {first.reason})"
-        record_state(session, source, one_line(status, 300))
+        source_id = source_for(session, kind, location).id
+    # A unit of work per batch: the write lock is held for one batch at a time, so deliveries
+    # and other writers on the store wait a moment, not for the whole folder.
+    pending = iter(items)
+    while batch := list(itertools.islice(pending, INGEST_BATCH)):
+        with store.session() as session:
+            source = session.get(Source, source_id)
+            for item in batch:
+                store_item(session, source, item, report, near)
+    stored = report.new + report.updated + report.unchanged + report.duplicate
+    status = f"{stored} articles read, {len(report.skipped)} skipped"
+    if report.skipped:  # `morgenlage sources` shows why, in the one line
+        first = report.skipped[0]
+        status += f" (first: {Path(first.where).name or first.where}: {first.reason})"
+    with store.session() as session:
+        record_state(session, session.get(Source, source_id), one_line(status, 300))
     return report
 
 

@@ -158,8 +158,8 @@ def pending_ids(session: Session, limit: int | None = None) -> list[int]:
 
 
 def day_time_column():
-    """SQL for the time that places an article on a day: published, else ingested."""
-    return func.coalesce(Article.published_at, Article.ingested_at)
+    """The indexed column that places an article on a day: published, else ingested."""
+    return Article.day_time
 
 
 def articles_arrived(
@@ -167,36 +167,32 @@ def articles_arrived(
 ) -> list[Article]:
     """The articles analysed in [start, end) (naive UTC) and published no earlier than
     `oldest`, newest first."""
-    moment = day_time_column()
     query = (
         select(Article)
         .where(
             Article.status == "analysed", Article.analysed_at >= start, Article.analysed_at < end
         )
-        .order_by(moment.desc(), Article.id.desc())
+        .order_by(Article.day_time.desc(), Article.id.desc())
     )
     if oldest is not None:
-        query = query.where(moment >= oldest)
+        query = query.where(Article.day_time >= oldest)
     return list(session.scalars(query))
 
 
 def articles_between(session: Session, start: dt.datetime, end: dt.datetime) -> list[Article]:
     """The analysed articles published (else ingested) in [start, end) (naive UTC), newest
     first."""
-    moment = day_time_column()
     query = (
         select(Article)
-        .where(Article.status == "analysed", moment >= start, moment < end)
-        .order_by(moment.desc())
+        .where(Article.status == "analysed", Article.day_time >= start, Article.day_time < end)
+        .order_by(Article.day_time.desc())
     )
     return list(session.scalars(query))
 
 
 def latest_day(session: Session, zone: dt.tzinfo) -> dt.date | None:
     """The local day of the newest analysed article."""
-    newest = session.scalar(select(func.max(day_time_column())).where(Article.status == "analysed"))
+    newest = session.scalar(select(func.max(Article.day_time)).where(Article.status == "analysed"))
     if newest is None:
         return None
-    if isinstance(newest, str):  # SQLite returns coalesce() results as text
-        newest = dt.datetime.fromisoformat(newest)
     return newest.replace(tzinfo=dt.UTC).astimezone(zone).date()

@@ -47,6 +47,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_write_first(connection, _name) -> None:
+    """A savepoint outside a transaction opens one on SQLite — a deferred one, which reads a
+    snapshot and then cannot write if another connection committed meanwhile ("database is
+    locked" at once, busy_timeout or not). Savepoints guard writes here (bot/collect/ingest.py,
+    follow notices), so the transaction takes the write lock first, waiting its turn."""
+    raw = connection.connection.dbapi_connection
+    if not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def create_store_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
@@ -58,6 +68,7 @@ def create_store_engine(url: str) -> Engine:
                 Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, connect_args={"timeout": 30})
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "savepoint", _sqlite_write_first)
             return engine
         return create_engine(url, pool_pre_ping=True)
     except Exception as error:  # unknown dialect, missing driver (e.g. psycopg not installed)

@@ -63,9 +63,13 @@ def holder(session: Session, name: str, now: dt.datetime) -> str | None:
     return row.owner
 
 
-def take_send_slot(session: Session, name: str, now: float, interval: float) -> float:
+def take_send_slot(
+    session: Session, name: str, now: float, interval: float, first: bool = False
+) -> float:
     """The moment (Unix time) at which the caller may send its next message: the budget's next
-    free moment, or now when it is free; the budget moves on by `interval`."""
+    free moment, or now when it is free; the budget moves on by `interval`. `first` (an answer
+    to a reader who is waiting): now, and the budget's queue moves back by one interval — the
+    answer costs a slot, but does not wait behind a fan-out's reserved ones."""
     insert_or_ignore(session, SendBudget.__table__, [{"name": name, "next_at": 0.0}], ["name"])
     start = case((SendBudget.next_at > now, SendBudget.next_at), else_=now)
     next_at = session.execute(
@@ -75,7 +79,7 @@ def take_send_slot(session: Session, name: str, now: float, interval: float) -> 
         .returning(SendBudget.next_at)
         .execution_options(synchronize_session=False)
     ).scalar_one()
-    return next_at - interval
+    return now if first else next_at - interval
 
 
 def tick(store: Store, name: str, owner: str, seconds: float) -> bool:

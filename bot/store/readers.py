@@ -77,3 +77,10 @@ def claim_notice(session: Session, subscriber_id: int, actor_id: int, story_key:
         return True
     except IntegrityError:
         return False
+
+
+def notice_sent(session: Session, subscriber_id: int, actor_id: int, story_key: str) -> None:
+    """Mark a claimed follow push as sent."""
+    notice = session.get(FollowNotice, (subscriber_id, actor_id, story_key))
+    if notice is not None:
+        notice.sent_at = utcnow()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Mapping
 
@@ -37,7 +38,16 @@ STOP_WORDS = frozenset(w.casefold() for w in (*GERMAN_STOP, *ENGLISH_STOP, *_NEW
 _ALIASES = {"us": "usa"}
 
 _TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*")
-_stemmer = snowballstemmer.stemmer("german")
+# A Snowball stemmer keeps its word in the object while it works: one per thread (commands
+# build briefings in several threads at once; a shared one raised IndexError and mixed words).
+_stemmers = threading.local()
+
+
+def _stem(word: str) -> str:
+    stemmer = getattr(_stemmers, "german", None)
+    if stemmer is None:
+        stemmer = _stemmers.german = snowballstemmer.stemmer("german")
+    return stemmer.stemWord(word)
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -51,7 +61,7 @@ def _term(token: str) -> str | None:
         return _plain(_ALIASES.get(folded, folded))  # acronyms: EU, US, AfD → no stop words
     if len(folded) < 3 or folded in STOP_WORDS:
         return None
-    return _plain(_ALIASES.get(folded) or _stemmer.stemWord(folded))
+    return _plain(_ALIASES.get(folded) or _stem(folded))
 
 
 def _plain(term: str) -> str:

@@ -1,0 +1,239 @@
+"""The event loop never waits on the store or on CPU-heavy work: every such call from a PTB
+handler or job goes through `asyncio.to_thread`."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from bot.chat.handlers import dispatch
+from bot.chat.reply import Chat, Services
+from bot.chat.telegram import TelegramSender, respond
+from bot.deliver import RateLimiter
+from bot.follows import push_follows
+from bot.jobs import collect
+from bot.ratelimit import LocalBudget, StoreBudget
+from bot.store import open_store
+from tests.botapi import FakeTelegramServer, RateLimits
+from tests.conftest import REPO, make_config, sqlite_only
+from tests.test_follow import STORY
+
+# Calls that block: the store, commands, templates, briefings, collection, retention.
+BLOCKING = {
+    "session",
+    "dispatch",
+    "respond",
+    "render",
+    "render_replies",
+    "build_briefing",
+    "pending_pushes",
+    "plan_deliveries",
+    "collect",
+    "prune_old",
+}
+# Coroutines on a loop of their own in a worker thread (the feed collector), not PTB's loop.
+OWN_LOOP = {"bot/collect"}
+
+
+def _blocking_calls(function: ast.AsyncFunctionDef) -> list[str]:
+    """Names of blocking calls made directly in `function`'s body (not in nested sync defs,
+    which run where they are handed to, e.g. asyncio.to_thread)."""
+    found, todo = [], list(function.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.FunctionDef | ast.Lambda):
+            continue
+        if isinstance(node, ast.Call):
+            callee = node.func
+            name = callee.attr if isinstance(callee, ast.Attribute) else getattr(callee, "id", "")
+            if name in BLOCKING:
+                found.append(f"{name}() line {node.lineno}")
+        todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def test_no_coroutine_calls_the_store_or_renders_on_the_loop():
+    offenders = []
+    for path in sorted((REPO / "bot").rglob("*.py")):
+        relative = path.relative_to(REPO).as_posix()
+        if any(relative.startswith(prefix) for prefix in OWN_LOOP):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.AsyncFunctionDef):
+                offenders += [f"{relative} {node.name}: {c}" for c in _blocking_calls(node)]
+    assert offenders == []
+
+
+def test_the_check_finds_a_store_call_on_the_loop():
+    tree = ast.parse(
+        "async def bad(services):\n"
+        "    with services.store.session() as s:\n"
+        "        pass\n"
+        "    def fine():\n"
+        "        return dispatch(1)\n"
+        "    await asyncio.to_thread(fine)\n"
+    )
+    [function] = tree.body
+    assert _blocking_calls(function) == ["session() line 2"]
+
+
+def test_respond_renders_what_dispatch_answers(seeded, chat):
+    [rendered] = respond(seeded, chat, "/help", None)
+    assert rendered.parts and "/today" in rendered.parts[0]
+    [flood] = respond(seeded, chat, "/help", None, flooded=True)
+    assert flood.parts and "/today" not in flood.parts[0]
+
+
+@sqlite_only("SQLite's write lock held by another connection")
+async def test_follow_pushes_wait_for_the_store_off_the_loop(tmp_path, analyser):
+    """Another connection holds the write lock; only a coroutine on the loop releases it. A
+    push job that waited on the loop would keep it from running and fail after busy_timeout."""
+    config = make_config(tmp_path)
+    services = Services(open_store(config.store.url), config)
+    collect(services.store, config, analyser=analyser)
+    dispatch(services, Chat(8), "/follow Rubio")
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "rubio.txt").write_text(STORY, encoding="utf-8")
+    collect(services.store, config, extra_paths=[news], analyser=analyser)
+    holder = sqlite3.connect(Path(make_url(config.store.url).database), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # the write lock, as a committing collection holds it
+    released = []
+
+    async def release_soon() -> None:
+        await asyncio.sleep(0.2)
+        holder.execute("ROLLBACK")
+        released.append(True)
+
+    with FakeTelegramServer(rate_limits=RateLimits.disabled()) as server:
+        bot = server.make_bot()
+        async with bot:
+            pushing = push_follows(services, TelegramSender(bot), RateLimiter(30), started)
+            sent, _ = await asyncio.gather(pushing, release_soon())
+    holder.close()
+    assert released and sent == 1
+    assert server.messages_for(8)[0].visible_text.startswith("Neu zu Marco Rubio")
+    services.store.close()
+
+
+async def test_an_answer_goes_before_the_queued_briefings_and_costs_a_slot():
+    """A fan-out reserved the next moments; a command's answer goes now and the briefings not
+    yet reserved move back by one interval, so the overall rate still holds."""
+    now = [100.0]
+    budget = LocalBudget(per_second=1.0, clock=lambda: now[0])
+    assert [await budget.take() for _ in range(5)] == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert await budget.take(first=True) == 0.0
+    assert await budget.take() == 6.0  # not 5.0: the answer used a slot
+
+
+def test_the_shared_budget_lets_an_answer_go_first(store):
+    budget = StoreBudget(store, per_second=10.0)
+    queued = [budget._take(first=False) for _ in range(20)]
+    assert queued[-1] > 1.5  # twenty briefings: two seconds of slots reserved
+    assert budget._take(first=True) == 0.0
+    assert budget._take(first=False) > queued[-1] + 0.15
+
+
+def test_stems_are_right_when_threads_stem_at_once():
+    """The stemmer keeps state while it works: threads sharing one mixed their words up."""
+    import sys
+    import threading
+
+    from bot.stories.terms import _term
+
+    words = [f"Verhandlungen{'x' * (i % 7)}ungen{i}" for i in range(3000)]
+    words = [w.rstrip("0123456789") + "en" * (i % 3) for i, w in enumerate(words)]
+    expected = {}
+    failures = []
+
+    def stem(part: list[str]) -> None:
+        try:
+            for word in part:
+                expected.setdefault(word, []).append(_term.__wrapped__(word))
+        except Exception as error:  # noqa: BLE001 — what a shared stemmer raised
+            failures.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        threads = [threading.Thread(target=stem, args=(words,)) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []
+    assert all(len(set(stems)) == 1 for stems in expected.values())
+
+
+def test_a_collection_runs_in_a_process_of_its_own(store, config):
+    """The running bot's collections load the pipeline in a worker process, never in the bot's
+    (whose event loop would share the interpreter lock with the model)."""
+    from sqlalchemy import func, select
+
+    from bot.jobs import CollectProcess
+    from bot.store.schema import Article
+
+    collector = CollectProcess()
+    services = Services(store, config, collector=collector)
+    try:
+        report = services.collect()
+        assert report.analysis.analysed > 0
+        assert services.collect().analysis.analysed == 0  # the same worker, nothing new
+    finally:
+        collector.close()
+    assert services._analyser is None  # no pipeline loaded here
+    with store.session() as session:
+        analysed = session.scalar(
+            select(func.count()).select_from(Article).where(Article.status == "analysed")
+        )
+    assert analysed == report.analysis.analysed
+
+
+def test_readers_asking_at_once_share_one_briefing_build(seeded, monkeypatch):
+    """Three readers ask for the same briefing while it is being built: one build, three
+    answers (each used to build it again, all at once, while a collection ran)."""
+    import threading
+
+    from bot.brief.window import day_window
+    from bot.chat import handlers
+
+    builds, asked, release = [], threading.Semaphore(0), threading.Event()
+    real_build = handlers.build_briefing
+
+    def slow_build(*args, **kwargs):
+        builds.append(1)
+        release.wait()
+        return real_build(*args, **kwargs)
+
+    class Watched(dict):
+        def get(self, key, default=None):
+            asked.release()  # a reader looked for a build in progress
+            return super().get(key, default)
+
+    monkeypatch.setattr(handlers, "build_briefing", slow_build)
+    monkeypatch.setattr(handlers, "_BUILDING", Watched())
+    handlers._BRIEFINGS.clear()
+    window = day_window(dt.date(2025, 2, 18), "Europe/Berlin")
+    results = []
+
+    def ask() -> None:
+        results.append(handlers.cached_briefing(seeded, window, "de"))
+
+    readers = [threading.Thread(target=ask) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    for _ in readers:
+        assert asked.acquire(timeout=60)  # each reader looked before the build ends
+    release.set()
+    for reader in readers:
+        reader.join()
+    assert len(builds) == 1
+    assert len(results) == 3 and results[0] is results[1] is results[2]
