@@ -237,3 +237,36 @@ def test_readers_asking_at_once_share_one_briefing_build(seeded, monkeypatch):
         reader.join()
     assert len(builds) == 1
     assert len(results) == 3 and results[0] is results[1] is results[2]
+
+
+async def test_the_application_forgets_the_chats_it_answered(seeded):
+    """PTB kept every chat and user id for a persistence the bot does not have."""
+    import dataclasses
+
+    from telegram import Update
+
+    from bot.chat.telegram import build_application
+
+    with FakeTelegramServer(rate_limits=RateLimits.disabled()) as server:
+        config = dataclasses.replace(
+            seeded.config,
+            telegram=dataclasses.replace(
+                seeded.config.telegram, token=server.token, base_url=server.base_url
+            ),
+        )
+        application = build_application(Services(seeded.store, config), jobs=())
+        async with application:
+            for chat_id in range(900_000, 900_020):
+                message = {
+                    "message_id": chat_id,
+                    "date": 0,
+                    "chat": {"id": chat_id, "type": "private"},
+                    "from": {"id": chat_id, "is_bot": False, "first_name": "L"},
+                    "text": "/help",
+                    "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+                }
+                update = Update.de_json({"update_id": chat_id, "message": message}, application.bot)
+                await application.process_update(update)
+        assert len(server.messages) == 20
+        assert not application._chat_ids_to_be_updated_in_persistence
+        assert not application._user_ids_to_be_updated_in_persistence

@@ -178,6 +178,18 @@ async def send_replies(
                     await asyncio.sleep(1.0)
 
 
+class _Application(Application):
+    """PTB's Application, minus one unbounded map: it remembers every chat and user that sent
+    an update "to be saved" — and only a persistence, which the bot has none of, forgets them;
+    with 50,000 users that was memory that only grew (bench/soak.py)."""
+
+    __slots__ = ()
+
+    def _mark_for_persistence_update(self, *, update=None, job=None) -> None:
+        if self.persistence:
+            super()._mark_for_persistence_update(update=update, job=job)
+
+
 class Bot:
     """The running bot's parts, kept in `application.bot_data["morgenlage"]`."""
 
@@ -281,7 +293,9 @@ def build_application(
     # waited tens of milliseconds for it. 1 ms keeps the loop's lag low (bench/loop_lag.py).
     sys.setswitchinterval(SWITCH_INTERVAL)
     config = services.config.telegram
-    builder: ApplicationBuilder = Application.builder().token(config.token)
+    builder: ApplicationBuilder = (
+        Application.builder().application_class(_Application).token(config.token)
+    )
     if config.base_url:  # a self-hosted Bot API server, e.g. http://127.0.0.1:8081/bot
         builder = builder.base_url(config.base_url).base_file_url(file_url(config.base_url))
     application = (
