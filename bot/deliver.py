@@ -485,10 +485,7 @@ async def _sender(run: _Run, jobs: Iterator[Job]) -> None:
             return
         try:
             await deliver_one(run, job)
-        except Unauthorized:
-            run.stop.set()
-            raise
-        except StoreUnavailable:  # nothing can be recorded: stop; the next run resumes
+        except (Unauthorized, *StoreUnavailable):  # nothing can be sent or recorded: stop
             run.stop.set()
             raise
         except Exception as error:  # one reader's trouble never stops the fan-out

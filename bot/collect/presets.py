@@ -10,20 +10,11 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.collect.topics import TOPICS
+
 PRESETS_DIR = Path(__file__).parent / "data" / "presets"
 COUNTRIES = ("DE", "AT", "CH")
-SECTIONS = (
-    "alle",
-    "eil",
-    "inland",
-    "ausland",
-    "wirtschaft",
-    "sport",
-    "kultur",
-    "wissenschaft",
-    "digital",
-    "panorama",
-)
+SECTIONS = ("alle", "eil", *TOPICS)  # a feed of everything, breaking news, or one topic
 
 
 class PresetError(ValueError):
