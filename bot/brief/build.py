@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlparse
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, defer
 
 from bot.analyse.entity_rules import AGENCIES
 from bot.brief.titles import clean_title, cleanest
@@ -199,7 +199,12 @@ def _stories_of(session: Session, articles: list[Article]) -> dict[int, _StoryDa
                 )
             ).all()
         )
-    stories = select(Story).where(Story.id.in_(set(assigned.values())))
+    # A story's centroid (terms, actors) is read only for the few developments shown.
+    stories = (
+        select(Story)
+        .options(defer(Story.terms), defer(Story.actors))
+        .where(Story.id.in_(set(assigned.values())))
+    )
     rows = {s.id: s for s in session.scalars(stories)}
     days: dict[int, _StoryDay] = {}
     for article in articles:  # newest first already
@@ -255,18 +260,47 @@ def _groups(count: int, same) -> int:
     return len({root(i) for i in range(count)})
 
 
-def _actor_weights(session: Session, days: list[_StoryDay], start: dt.datetime) -> None:
+class _Named(NamedTuple):
+    """A person or organisation an article names."""
+
+    article_id: int
+    actor_id: int
+    salience: float
+    role: str | None
+    name: str
+    kind: str
+
+
+def _people_named(session: Session, article_ids: list[int]) -> list[_Named]:
+    """The people and organisations these articles name: read once per briefing, for the
+    stories' weights, their novelty and the key actors."""
+    return [
+        _Named(*row)
+        for row in session.execute(
+            select(
+                ArticleActor.article_id,
+                ArticleActor.actor_id,
+                ArticleActor.salience,
+                ArticleActor.role,
+                Actor.name,
+                Actor.kind,
+            )
+            .join(Actor, Actor.id == ArticleActor.actor_id)
+            .where(ArticleActor.article_id.in_(article_ids), Actor.kind.in_(PEOPLE))
+        )
+    ]
+
+
+def _actor_weights(
+    session: Session, days: list[_StoryDay], start: dt.datetime, named: list[_Named]
+) -> None:
     """Each story's actors, weighted by how often they were in the news over the last week
     (log-scaled), summed over the story's three most salient ones."""
     by_article = {a.id: d.story.id for d in days for a in d.today}
     salience: dict[int, collections.Counter] = collections.defaultdict(collections.Counter)
-    rows = session.execute(
-        select(ArticleActor.article_id, ArticleActor.actor_id, ArticleActor.salience)
-        .join(Actor, Actor.id == ArticleActor.actor_id)
-        .where(ArticleActor.article_id.in_(list(by_article)), Actor.kind.in_(PEOPLE))
-    ).all()
-    for article_id, actor_id, weight in rows:
-        salience[by_article[article_id]][actor_id] += weight
+    for row in named:
+        if row.article_id in by_article:
+            salience[by_article[row.article_id]][row.actor_id] += row.salience
     tops = {day.story.id: salience[day.story.id].most_common(3) for day in days}
     # Counted for these actors only (through the actor index): counting every actor of the
     # week's articles read every row of a week of article_actors for each briefing.
@@ -288,20 +322,18 @@ def _actor_weights(session: Session, days: list[_StoryDay], start: dt.datetime) 
         day.actors = sum(math.log1p(prominence.get(actor, 1)) for actor, _w in tops[day.story.id])
 
 
-def _novelty(session: Session, days: list[_StoryDay]) -> None:
+def _novelty(session: Session, days: list[_StoryDay], named: list[_Named]) -> None:
     """1 for a story new today; for a continuing one, 0.3 plus how many of today's people
     and organisations are new to it."""
     continuing = [d for d in days if d.known]
     if not continuing:
         return
-    ids = [a.id for d in continuing for a in (*d.today, *d.known[:KNOWN_ARTICLES])]
     actors: dict[int, set[int]] = collections.defaultdict(set)
-    for article_id, actor_id in session.execute(
-        select(ArticleActor.article_id, ArticleActor.actor_id)
-        .join(Actor, Actor.id == ArticleActor.actor_id)
-        .where(ArticleActor.article_id.in_(ids), Actor.kind.in_(PEOPLE))
-    ):
-        actors[article_id].add(actor_id)
+    for row in named:
+        actors[row.article_id].add(row.actor_id)
+    known = [a.id for d in continuing for a in d.known[:KNOWN_ARTICLES]]
+    for row in _people_named(session, known):
+        actors[row.article_id].add(row.actor_id)
     for day in continuing:
         today = set().union(*(actors[a.id] for a in day.today))
         known = set().union(*(actors[a.id] for a in day.known[:KNOWN_ARTICLES]))
@@ -310,7 +342,11 @@ def _novelty(session: Session, days: list[_StoryDay]) -> None:
 
 
 def rank_stories(
-    session: Session, days: dict[int, _StoryDay], window: Window, limits: BriefingConfig
+    session: Session,
+    days: dict[int, _StoryDay],
+    window: Window,
+    limits: BriefingConfig,
+    named: list[_Named],
 ) -> list[_StoryDay]:
     """The window's stories, best first: independent sources, recency, the actors' weight and
     novelty, each scaled to 0..1 over the window and weighted by the configuration."""
@@ -320,8 +356,8 @@ def rank_stories(
     several = [a for d in stories if len(d.today) > 1 for a in d.today]
     items = {item.key: item.terms for item in article_items(session, several)} if several else {}
     _independent_sources(stories, items)
-    _actor_weights(session, stories, start)
-    _novelty(session, stories)
+    _actor_weights(session, stories, start, named)
+    _novelty(session, stories, named)
     span = (end - start).total_seconds() or 1.0
     top_sources = max(d.sources for d in stories)
     top_actors = max(d.actors for d in stories) or 1.0
@@ -451,55 +487,59 @@ def _figures_of_day(developments: list[Development], limit: int) -> list[FigureL
 # --- key actors --------------------------------------------------------------------------------
 
 
-def _actor_lines(session: Session, articles: list[Article], limit: int) -> list[ActorLine]:
+def _actor_lines(
+    session: Session, articles: list[Article], limit: int, named: list[_Named]
+) -> list[ActorLine]:
     ids = [a.id for a in articles]
     weights: collections.Counter = collections.Counter()
     roles: dict[int, str] = {}
     by_id = {a.id: a for a in articles}
-    rows = session.execute(
-        select(
-            ArticleActor.actor_id, ArticleActor.salience, ArticleActor.role, ArticleActor.article_id
-        )
-        .join(Actor, Actor.id == ArticleActor.actor_id)
-        # News agencies are where the news comes from ("berichtet die APA"), not who made it.
-        .where(
-            ArticleActor.article_id.in_(ids),
-            Actor.kind.in_(PEOPLE),
-            Actor.name.not_in(list(AGENCIES)),
-        )
-    ).all()
+    # News agencies are where the news comes from ("berichtet die APA"), not who made it.
+    rows = [r for r in named if r.article_id in by_id and r.name not in AGENCIES]
     mentioned_in: dict[int, list[Article]] = collections.defaultdict(list)
     # Newest article first, so the most recent role wins.
-    for actor_id, salience, role, article_id in sorted(
+    names = {r.actor_id: r.name for r in rows}
+    kinds = {r.actor_id: r.kind for r in rows}
+    for article_id, actor_id, salience, role, *_name_kind in sorted(
         rows, key=lambda r: by_id[r.article_id].day_time, reverse=True
     ):
         mentioned_in[actor_id].append(by_id[article_id])
         weights[actor_id] += salience
         if role:
             roles.setdefault(actor_id, role)
-    lines = []
-    # A few more than shown: some are named only in passing (bounded: each costs two queries).
-    for actor_id, weight in weights.most_common(4 * limit):
+    # A few more than shown: some are named only in passing. Their sentences and quotes come
+    # in one query each per batch of candidates, as many batches as it takes to fill the lines.
+    ranked = [actor_id for actor_id, _w in weights.most_common(4 * limit)]
+    batch = limit + limit // 2
+    lines: list[ActorLine] = []
+    for first in range(0, len(ranked), batch):
         if len(lines) == limit:
             break
-        actor = session.get(Actor, actor_id)
-        if is_outlet(actor.name, mentioned_in[actor_id]):
-            continue  # the paper itself, asking the questions of its interviews ("STANDARD: …")
-        did = best_statement(session, actor_id, ids)
-        said = best_quote(session, actor_id, ids, by_id)
-        if did is None and said is None:
-            continue  # named only in passing today: nothing to say who did what
-        lines.append(
-            ActorLine(
-                actor_id=actor_id,
-                name=actor.name,
-                kind=actor.kind,
-                role=roles.get(actor_id),
-                did=did,
-                said=said,
-                weight=round(weight, 3),
-            )
+        candidates = [
+            a for a in ranked[first : first + batch] if not is_outlet(names[a], mentioned_in[a])
+        ]  # not the paper itself, asking the questions of its interviews ("STANDARD: …")
+        statements = sentences_naming(
+            session, {a: [article.id for article in mentioned_in[a]] for a in candidates}, 60
         )
+        quotes = quotes_of(session, candidates, ids)
+        for actor_id in candidates:
+            did = best_statement(statements.get(actor_id, []))
+            said = best_quote(quotes.get(actor_id, []), by_id)
+            if did is None and said is None:
+                continue  # named only in passing today: nothing to say who did what
+            lines.append(
+                ActorLine(
+                    actor_id=actor_id,
+                    name=names[actor_id],
+                    kind=kinds[actor_id],
+                    role=roles.get(actor_id),
+                    did=did,
+                    said=said,
+                    weight=round(weights[actor_id], 3),
+                )
+            )
+            if len(lines) == limit:
+                break
     return lines
 
 
@@ -537,8 +577,17 @@ def actor_sentences(
 ) -> list[ActorSentence]:
     """Sentences of these articles that name the actor and say what they did: no quotes, no
     questions, no boilerplate, no fragments."""
+    return sentences_naming(session, {actor_id: article_ids}, max_words).get(actor_id, [])
+
+
+def sentences_naming(
+    session: Session, articles_of: dict[int, list[int]], max_words: int = 80
+) -> dict[int, list[ActorSentence]]:
+    """`actor_sentences` of several actors at once, by actor: `articles_of` maps each actor to
+    the articles to read (those that name them)."""
     rows = session.execute(
         select(
+            Mention.actor_id,
             Sentence.article_id,
             Sentence.text,
             Sentence.key_rank,
@@ -550,15 +599,25 @@ def actor_sentences(
             (Mention.article_id == Sentence.article_id) & (Mention.sentence == Sentence.position),
         )
         .where(
-            Mention.actor_id == actor_id,
-            Mention.article_id.in_(article_ids),  # (actor, article) index: today's mentions only
-            Sentence.article_id.in_(article_ids),
+            # One (actor, article) index range per actor: its articles only.
+            or_(
+                *(
+                    (Mention.actor_id == actor_id) & Mention.article_id.in_(article_ids)
+                    for actor_id, article_ids in articles_of.items()
+                )
+            ),
             Sentence.boilerplate.is_(False),
         )
     ).all()
-    surname = (session.get(Actor, actor_id).name.split() or [""])[-1] if rows else ""
-    found: dict[tuple[int, int], ActorSentence] = {}
-    for article_id, text, key_rank, position, name in rows:
+    wanted = {actor_id for actor_id, *_rest in rows}
+    surnames = {
+        actor_id: (name.split() or [""])[-1]
+        for actor_id, name in session.execute(
+            select(Actor.id, Actor.name).where(Actor.id.in_(wanted))
+        )
+    }
+    found: dict[int, dict[tuple[int, int], ActorSentence]] = collections.defaultdict(dict)
+    for actor_id, article_id, text, key_rank, position, name in rows:
         # A question is no deed: the interviewer's "STANDARD: Warum tut sich die Ukraine so schwer?"
         if (
             not 6 <= len(text.split()) <= max_words
@@ -568,28 +627,37 @@ def actor_sentences(
             continue
         at = text.find(name)
         # "Putins Beraterin sagte …" is about the adviser: a genitive names a possessor.
+        surname = surnames[actor_id]
         genitive = (name.split() or [""])[-1] in {surname + "s", surname + "'"}
         early = 0 <= at <= len(text) // 3 and not genitive
-        known = found.get((article_id, position))
+        known = found[actor_id].get((article_id, position))
         if known is None or (early and not known.named_early):
-            found[article_id, position] = ActorSentence(article_id, text, key_rank, position, early)
-    return list(found.values())
+            found[actor_id][article_id, position] = ActorSentence(
+                article_id, text, key_rank, position, early
+            )
+    return {actor_id: list(sentences.values()) for actor_id, sentences in found.items()}
 
 
-def best_statement(session: Session, actor_id: int, article_ids: list[int]) -> str | None:
+def best_statement(candidates: list[ActorSentence]) -> str | None:
     """The day's highest-ranked sentence about what the actor did: one that names them early
     (a sentence naming them in passing says nothing about them)."""
-    candidates = actor_sentences(session, actor_id, article_ids, max_words=60)
     about = [r for r in candidates if r.named_early]
     return min(about, key=lambda r: r.rank).text if about else None
 
 
-def best_quote(
-    session: Session, actor_id: int, article_ids: list[int], articles: dict[int, Article]
-) -> QuoteRef | None:
-    quotes = session.scalars(
-        select(Quote).where(Quote.speaker_id == actor_id, Quote.article_id.in_(article_ids))
-    ).all()
+def quotes_of(
+    session: Session, actor_ids: list[int], article_ids: list[int]
+) -> dict[int, list[Quote]]:
+    """What these actors said in these articles, by actor."""
+    quotes: dict[int, list[Quote]] = collections.defaultdict(list)
+    for quote in session.scalars(
+        select(Quote).where(Quote.speaker_id.in_(actor_ids), Quote.article_id.in_(article_ids))
+    ):
+        quotes[quote.speaker_id].append(quote)
+    return quotes
+
+
+def best_quote(quotes: list[Quote], articles: dict[int, Article]) -> QuoteRef | None:
     # Their own words first: a full direct quote, else a short one, else reported speech.
     direct = [q for q in quotes if q.direct]
     full = [q for q in direct if len(q.text.split()) >= 5] or direct or list(quotes)
@@ -623,7 +691,8 @@ def build_briefing(
     days = _stories_of(session, articles)
     briefing.story_count = len(days)
     since, zone = window.start, window.tz
-    ranked = rank_stories(session, days, window, limits)
+    named = _people_named(session, [a.id for a in articles])
+    ranked = rank_stories(session, days, window, limits, named)
     if filter is None or filter.empty:
         developments = [
             _development(session, d, since, zone, limits) for d in ranked[: limits.developments]
@@ -635,7 +704,7 @@ def build_briefing(
         articles = [a for a in articles if story_of.get(a.id) not in hidden_ids]
     briefing.developments = _fit_budget(developments, limits.reading_words)
     briefing.figures = _figures_of_day(briefing.developments, limits.figures)
-    briefing.actors = _actor_lines(session, articles, limits.actors)
+    briefing.actors = _actor_lines(session, articles, limits.actors, named)
     return briefing
 
 

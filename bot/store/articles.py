@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from bot.collect.dedup import (
     NEAR_WINDOW_DAYS,
@@ -162,6 +162,11 @@ def day_time_column():
     return Article.day_time
 
 
+# A window's articles are placed, ranked and named, never read whole: their texts (a day's worth
+# of megabytes) stay in the database, and reading one by mistake raises instead of loading each.
+_WITHOUT_TEXT = defer(Article.text, raiseload=True)
+
+
 def articles_arrived(
     session: Session, start: dt.datetime, end: dt.datetime, oldest: dt.datetime | None = None
 ) -> list[Article]:
@@ -169,6 +174,7 @@ def articles_arrived(
     `oldest`, newest first."""
     query = (
         select(Article)
+        .options(_WITHOUT_TEXT)
         .where(
             Article.status == "analysed", Article.analysed_at >= start, Article.analysed_at < end
         )
@@ -184,6 +190,7 @@ def articles_between(session: Session, start: dt.datetime, end: dt.datetime) -> 
     first."""
     query = (
         select(Article)
+        .options(_WITHOUT_TEXT)
         .where(Article.status == "analysed", Article.day_time >= start, Article.day_time < end)
         .order_by(Article.day_time.desc())
     )
