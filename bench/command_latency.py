@@ -10,10 +10,11 @@ How the store is made: analysing 100,000 articles through the real pipeline take
 so `--base` (500) real 10kGNAD articles (DER STANDARD, CC BY-NC-SA, read in place) are
 collected and analysed by the real pipeline once, and their stored rows — article, sentences,
 mentions, actors with roles, quotes, topics, stories — are copied until there are `--articles`,
-each copy with its own URL, hash, outlet and times: one story's copies are published within
-12 hours of each other, the stories spread evenly over `--days` (100: 1,000 articles a day),
-analysed 5 to 60 minutes after publication. Texts and their sizes are the real ones; actors are
-shared between copies (the same people recur in the news).
+each copy with its own URL, hash, outlet and times (ids in order of arrival, as in a real
+store): one story's copies are published within 12 hours of each other, the stories spread
+evenly over `--days` (100: 1,000 articles a day), analysed 5 to 60 minutes after publication.
+Texts and their sizes are the real ones; actors and their spellings are shared between copies
+(the same people recur in the news).
 
 Readers: each has a briefing sent at its own minute of the last day (so /today's windows
 differ), asks /actor with one of the 200 most mentioned people, /search with one or two words
@@ -94,12 +95,16 @@ def base_store(path: Path, count: int) -> None:
 
 
 COPIED = (  # tables copied per article, keyed by article id
+    "article_aliases",
     "sentences",
     "mentions",
     "article_actors",
     "quotes",
     "article_topics",
 )
+
+
+STATIC = ("sources", "actors", "actor_aliases")  # copied once
 
 
 def synthesise(base: Path, url: str, total: int, days: int, seed: int = 11) -> None:
@@ -128,14 +133,13 @@ def synthesise(base: Path, url: str, total: int, days: int, seed: int = 11) -> N
         per_article = {name: [r for r in rows(name) if r["article_id"] in kept] for name in COPIED}
         stories = {s["id"]: s for s in rows("stories")}
         story_of = {r["article_id"]: r for r in rows("story_articles") if r["article_id"] in kept}
-        static = {name: rows(name) for name in ("sources", "actors")}
+        static = {name: rows(name) for name in STATIC}
     story_members: dict[int, list[int]] = {}
     for article_id, link in story_of.items():
         story_members.setdefault(link["story_id"], []).append(article_id)
     rng = random.Random(seed)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     copies = -(-total // len(articles))
-    stride = max(kept) + 1
     story_stride = max(stories, default=0) + 1
     # Stories (and articles without one) placed evenly over `days`, in random order.
     groups = sorted({story_of[a]["story_id"] if a in story_of else -a for a in kept})
@@ -145,23 +149,61 @@ def synthesise(base: Path, url: str, total: int, days: int, seed: int = 11) -> N
     center = {}
     for index, (copy, group) in enumerate((c, g) for c in range(copies) for g in groups):
         center[copy, group] = now - dt.timedelta(seconds=span * (slots[index] + 0.5) / len(slots))
+    # Every copy's times first, so article ids grow with arrival as in a real store (search
+    # and retention rely on it): the n-th article to arrive gets id n.
+    planned: dict[tuple[int, int], dt.datetime] = {}
+    made = 0
+    for copy in range(copies):
+        for article in articles:
+            if made >= total:
+                break
+            made += 1
+            link = story_of.get(article["id"])
+            group = link["story_id"] if link else -article["id"]
+            published = center[copy, group] + dt.timedelta(minutes=rng.randint(-720, 720))
+            planned[copy, article["id"]] = min(published, now - dt.timedelta(minutes=61))
+    arrival = sorted(planned, key=lambda key: (planned[key], key))
+    by_article = {
+        name: {a: [r for r in per_article[name] if r["article_id"] == a] for a in kept}
+        for name in COPIED
+    }
+    story_rows = []
+    for copy in range(copies):
+        for story_id, story in stories.items():
+            members = [
+                planned[copy, a] for a in story_members.get(story_id, ()) if (copy, a) in planned
+            ]
+            if members:
+                story_rows.append(
+                    {
+                        **story,
+                        "id": copy * story_stride + story_id,
+                        "first_seen_at": min(members),
+                        "last_seen_at": max(members),
+                    }
+                )
+    articles_by_id = {a["id"]: a for a in articles}
+
+    def insert_rows(connection, name: str, values: list[dict]) -> None:
+        if values and values[0].get("id", 0) is None:
+            values = [{k: v for k, v in row.items() if k != "id"} for row in values]
+        for start in range(0, len(values), 5000):
+            connection.execute(insert(tables[name]), values[start : start + 5000])
+
     with target.engine.begin() as connection:
-        for name in ("sources", "actors"):
-            connection.execute(insert(tables[name]), static[name])
+        for name in STATIC:
+            insert_rows(connection, name, static[name])
+        insert_rows(connection, "stories", story_rows)
         made = 0
-        for copy in range(copies):
-            batch = {name: [] for name in (*COPIED, "articles", "stories", "story_articles")}
-            times: dict[int, dt.datetime] = {}
-            for article in articles:
-                if made >= total:
-                    break
+        # In order of arrival, as a real store fills: each batch appends to the tables' ends.
+        for first in range(0, len(arrival), 500):
+            batch = {name: [] for name in (*COPIED, "articles", "story_articles")}
+            for new_id, (copy, old_id) in enumerate(arrival[first : first + 500], first + 1):
                 made += 1
-                new_id = copy * stride + article["id"]
-                link = story_of.get(article["id"])
-                group = link["story_id"] if link else -article["id"]
-                published = center[copy, group] + dt.timedelta(minutes=rng.randint(-720, 720))
-                published = min(published, now - dt.timedelta(minutes=61))
-                times[article["id"]] = published
+                article = articles_by_id[old_id]
+                link = story_of.get(old_id)
+                group = link["story_id"] if link else -old_id
+                published = planned[copy, old_id]
                 values = {k: v for k, v in article.items() if k != "day_time"}
                 values.update(
                     id=new_id,
@@ -179,31 +221,14 @@ def synthesise(base: Path, url: str, total: int, days: int, seed: int = 11) -> N
                     batch["story_articles"].append(
                         {**link, "article_id": new_id, "story_id": copy * story_stride + group}
                     )
-            ids = set(times)
-            for name in COPIED:
-                for row in per_article[name]:
-                    if row["article_id"] in ids:
-                        values = {**row, "article_id": copy * stride + row["article_id"]}
+                for name in COPIED:
+                    for row in by_article[name][old_id]:
+                        values = {**row, "article_id": new_id}
                         if "id" in values:
                             values["id"] = None
                         batch[name].append(values)
-            for story_id, story in stories.items():
-                members = [times[a] for a in story_members.get(story_id, ()) if a in times]
-                if members:
-                    batch["stories"].append(
-                        {
-                            **story,
-                            "id": copy * story_stride + story_id,
-                            "first_seen_at": min(members),
-                            "last_seen_at": max(members),
-                        }
-                    )
-            for name in ("articles", "stories", "story_articles", *COPIED):
-                values = batch[name]
-                if values and "id" in values[0] and values[0]["id"] is None:
-                    values = [{k: v for k, v in row.items() if k != "id"} for row in values]
-                for start in range(0, len(values), 5000):
-                    connection.execute(insert(tables[name]), values[start : start + 5000])
+            for name in ("articles", "story_articles", *COPIED):
+                insert_rows(connection, name, batch[name])
             if sys.stderr.isatty():
                 print(f"\rsynthesised {made} articles", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)

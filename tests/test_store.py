@@ -51,7 +51,7 @@ def test_migration_history_has_one_head():
 
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    assert ScriptDirectory.from_config(config).get_heads() == ["0010_performance"]
+    assert ScriptDirectory.from_config(config).get_heads() == ["0011_actor_days"]
 
 
 def test_overlong_strings_and_nul_characters_are_fitted_before_writing(store):

@@ -291,6 +291,19 @@ class StoryTermDay(Base):
     articles: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class ActorDay(Base):
+    """In how many of a day's articles an actor appears (the article's day time, UTC): how
+    prominent someone was over the last week, without reading a week of `article_actors`.
+    Kept by the database's triggers on `article_actors` (migration 0011), not by the code."""
+
+    __tablename__ = "actor_days"
+    actor_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    articles: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
 class Edition(Base):
     """A briefing rendered for one window and language, stored once and shared by every reader
     it goes to: a delivery names its edition, so whichever process sends or resumes it sends
