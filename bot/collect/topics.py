@@ -38,6 +38,8 @@ LABELS = {
 LEXICON_FILE = Path(__file__).parent / "data" / "topic_words.txt"
 MIN_INFIX = 5  # a stem this long matches inside a compound, a shorter one only at its start
 TITLE_WEIGHT = 3.0  # a word in the headline counts as much as three in the text
+TEXT_LIMIT = 20_000  # characters of text read (about 3,000 words)
+TITLE_LIMIT = 1_000
 PLACE_SHARE = 0.3  # chosen on 10kGNAD's dev half (bench/topics.py)
 # How much each topic's evidence counts against the others. Topics with many strong,
 # unambiguous words (Sport, Wissenschaft) would otherwise win on a few of them. Chosen on
@@ -202,7 +204,10 @@ def _not_inside(word: str, fragments: tuple[str, ...]) -> list[tuple[int, int]]:
 def text_scores(title: str, text: str) -> dict[str, float]:
     """Evidence per lexicon topic (politik, inland, ausland and the rest): each matched word's
     weight, growing with the log of how often the word occurs (one word repeated all through
-    a text must not outweigh many different ones); headline words count TITLE_WEIGHT times."""
+    a text must not outweigh many different ones); headline words count TITLE_WEIGHT times.
+    Only the first TEXT_LIMIT characters are read: a news text says its topic early, and a
+    huge one must not hold up collection."""
+    title, text = title[:TITLE_LIMIT], text[:TEXT_LIMIT]
     counts: dict[str, float] = defaultdict(float)
     for word, occurrences in _weighted_words(title, text).items():
         for topic, weight in _word_topics(word):
@@ -264,10 +269,22 @@ def url_sections(url: str | None) -> list[str]:
     → ["politik", "ausland"] (the last segment is the article's own name)."""
     if not url or not url.startswith(("http://", "https://")):
         return []
-    parts = [p for p in urlsplit(url).path.split("/") if p]
-    host = (urlsplit(url).hostname or "").split(".")
+    hostname, path = _address(url)
+    parts = [p for p in path.split("/") if p]
+    host = hostname.split(".")
     # sport.orf.at, wirtschaft.tagesspiegel.de: the subdomain names the section.
     return host[:-2] + parts[:-1] if len(parts) > 1 else host[:-2] + parts[:1] * (url[-1] == "/")
+
+
+def _address(url: str | None) -> tuple[str, str]:
+    """(host, path) of a web address; both empty for none or a malformed one."""
+    if not url:
+        return "", ""
+    try:
+        parts = urlsplit(url)
+        return parts.hostname or "", parts.path
+    except ValueError:  # "http://[::1": a broken address names no section
+        return "", ""
 
 
 def article_topics(
@@ -281,10 +298,10 @@ def article_topics(
     feed name, else the one its words point to. "Politik" alone gets its side from the text."""
     signals = [*categories, *url_sections(url), *url_sections(feed_url)]
     if feed_url:  # a feed's address names its section in its last part too: /sport.xml
-        signals.append(urlsplit(feed_url).path.rsplit("/", 1)[-1].split(".")[0])
+        signals.append(_address(feed_url)[1].rsplit("/", 1)[-1].split(".")[0])
     topics, politics = section_topics(signals)
     for address in (url, feed_url):
-        host = (urlsplit(address).hostname or "") if address else ""
+        host = _address(address)[0]
         outlet = next((t for h, t in _OUTLETS.items() if host == h or host.endswith("." + h)), None)
         if outlet and outlet not in topics and not topics:
             topics.append(outlet)
