@@ -216,6 +216,8 @@ def text_scores(title: str, text: str) -> dict[str, float]:
         folded = " ".join(words(part))
         for phrase, weights in _lexicon().phrases.items():
             hits = folded.count(phrase)
+            if not hits:
+                continue
             for topic, weight in weights.items():
                 counts[topic] += weight * factor * min(hits, 1 + math.log1p(hits))
     return dict(counts)
