@@ -221,8 +221,8 @@ def test_clear_sentences_get_their_topic(expected, text):
 
 
 def test_short_stems_do_not_count_inside_other_words():
-    """"regie" is Kultur, not inside "Regierung"; "sonde" not inside "sondern"; "über" is
-    not the company Uber once accents are folded away."""
+    """Short stems: "regie" is Kultur, not inside "Regierung"; "sonde" not inside
+    "sondern"; "über" is not the company Uber once accents are folded away."""
 
     def evidence(text: str) -> dict[str, float]:
         return {topic: score for topic, score in text_scores("", text).items() if score}
