@@ -9,6 +9,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import make_url
 
 from bot.chat.handlers import dispatch
@@ -19,6 +20,7 @@ from bot.follows import push_follows
 from bot.jobs import collect
 from bot.ratelimit import LocalBudget, StoreBudget
 from bot.store import open_store
+from bot.store.leases import take_send_slot
 from tests.botapi import FakeTelegramServer, RateLimits
 from tests.conftest import REPO, make_config, sqlite_only
 from tests.test_follow import STORY
@@ -133,11 +135,16 @@ async def test_an_answer_goes_before_the_queued_briefings_and_costs_a_slot():
 
 
 def test_the_shared_budget_lets_an_answer_go_first(store):
+    """On the store's clock-free slots (a fixed `now`: no timing in the test)."""
+    now = 1_000_000.0
+    with store.session() as session:
+        queued = [take_send_slot(session, "budget", now, 0.1) for _ in range(20)]
+        assert queued[-1] == pytest.approx(now + 1.9)  # twenty briefings: two seconds reserved
+        assert take_send_slot(session, "budget", now, 0.1, first=True) == now  # goes at once
+        # ... and costs a slot: the next briefing waits one interval longer.
+        assert take_send_slot(session, "budget", now, 0.1) == pytest.approx(now + 2.1)
     budget = StoreBudget(store, per_second=10.0)
-    queued = [budget._take(first=False) for _ in range(20)]
-    assert queued[-1] > 1.5  # twenty briefings: two seconds of slots reserved
     assert budget._take(first=True) == 0.0
-    assert budget._take(first=False) > queued[-1] + 0.15
 
 
 def test_stems_are_right_when_threads_stem_at_once():
@@ -237,6 +244,30 @@ def test_readers_asking_at_once_share_one_briefing_build(seeded, monkeypatch):
         reader.join()
     assert len(builds) == 1
     assert len(results) == 3 and results[0] is results[1] is results[2]
+
+
+def test_briefings_of_older_news_leave_the_cache(tmp_path, analyser):
+    """The briefing cache keeps only briefings of the newest analysis: once news arrived, no
+    reader asks for an older one again, and keeping them let the cache fill up to its bound."""
+    from bot.brief.window import day_window
+    from bot.chat import handlers
+
+    config = make_config(tmp_path)
+    services = Services(open_store(config.store.url), config)
+    collect(services.store, config, analyser=analyser)
+    handlers._BRIEFINGS.clear()
+    days = [day_window(dt.date(2025, 2, d), "Europe/Berlin") for d in (17, 18)]
+    for window in days:
+        handlers.cached_briefing(services, window, "de")
+    assert len(handlers._BRIEFINGS) == 2
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "rubio.txt").write_text(STORY, encoding="utf-8")
+    collect(services.store, config, extra_paths=[news], analyser=analyser)
+    fresh = handlers.cached_briefing(services, days[1], "de")
+    assert list(handlers._BRIEFINGS.values()) == [fresh]
+    assert handlers.cached_briefing(services, days[1], "de") is fresh
+    services.store.close()
 
 
 async def test_the_application_forgets_the_chats_it_answered(seeded):

@@ -152,6 +152,10 @@ def cached_briefing(
             building.set_exception(error)
             raise
         with _BRIEFINGS_LOCK:
+            # Once there is newer news, no reader asks for a briefing of the older: they go.
+            stale = [k for k in _BRIEFINGS if k[0] == key[0] and k[-1] != version]
+            for old in stale:
+                del _BRIEFINGS[old]
             _BRIEFINGS[key] = briefing
             del _BUILDING[key]
             while len(_BRIEFINGS) > BRIEFING_CACHE:
