@@ -44,6 +44,20 @@ CUES = frozenset(
     "twittert postete urteilte resümierte bilanzierte ausführte ausführt feststellte "
     "feststellt beteuerte beteuert erwiderte erwidert konstatierte konstatiert".split()
 )
+# Particle verbs in a subordinate clause ("wie die Sprecherin mitteilte"), perfect participles
+# ("hat … angekündigt"), verbs of opinion and reason ("hofft", "begründete"), and nouns that
+# frame an opinion ("nach Ansicht von", "ist der Meinung", "mit den Worten").
+CUES |= frozenset(
+    "mitteilte mitteilten mitteilt mitgeteilt bekanntgab bekanntgegeben ankündigte ankündigt "
+    "angekündigt hinzufügte hinzugefügt einräumte einräumt eingeräumt klarstellte klarstellt "
+    "klargestellt ausdrückte ausdrückt ausgedrückt darlegte dargelegt festgestellt erläutert "
+    "berichtet berichten berichteten äußert äußerten geäußert begründete begründet begründeten "
+    "hofft hoffte glaubt glaubte befürchtet befürchtete fürchtet fürchtete vermutet vermutete "
+    "schätzt schätzte verlangte verlangt empfahl empfiehlt erinnerte erinnert verwies verweist "
+    "wies weist lautete lautet bezeichneten schrieben teilten stellten ergänzten forderten "
+    "gefordert bekräftigten kritisierten betonten zitieren zitiert "
+    "ansicht meinung auffassung einschätzung worten angaben".split()
+)
 # Verbs that judge something in a quoted phrase ("würdigte Ligeti als „großen Österreicher“"):
 # their subject is the speaker, their object the topic.
 EVALUATING = frozenset(
@@ -51,6 +65,7 @@ EVALUATING = frozenset(
     "bewertet beschrieb beschreibt lobte lobt".split()
 )
 CUES |= EVALUATING
+ENGLISH_CUES = frozenset("said says told wrote added asked stated tweeted warned explained".split())
 PRONOUNS = frozenset(["er", "sie", "he", "she"])
 SPEAKER_KINDS = ("PER", "ORG")
 
@@ -204,11 +219,18 @@ def _speaker_after(doc: Doc, quote_end: int, limit: int, ctx: _Context, quote_sp
         return None
     if doc[i].lower_ not in CUES:
         # English order: "…," Rubio said / "…," the spokeswoman Tammy Bruce said.
+        # Not German word order: "…“, Trainer Feld bezeichnete das Urteil als „…“" starts the
+        # next clause, whose verb has its own object — the cue must end the clause.
         named = [m for m in ctx.within(i, min(limit, i + 5)) if m.end < limit]
         if (
             named
             and doc[named[0].end].lower_ in CUES
             and all(not t.is_punct for t in doc[i : named[0].end])
+            and (
+                doc[named[0].end].lower_ in ENGLISH_CUES
+                or named[0].end + 1 >= limit
+                or doc[named[0].end + 1].is_punct
+            )
         ):
             return named[0].name, doc[named[0].end].text
         return None
@@ -236,12 +258,36 @@ def _speaker_before(doc: Doc, start: int, quote_start: int, ctx: _Context, quote
             if before and before[-1].end == colon:
                 return before[-1].name, ":"
         return None
+    # A later clause with its own subject right before its verb speaks for itself: "Klose nannte
+    # die Strafe „…“, Bundestrainer Löw bezeichnete das Urteil als „…“".
+    subject = _subject_before(doc, cues[0] + 1, cues[-1], ctx)
+    if subject is not None:
+        return subject.name, doc[cues[-1]].text
     # The main clause's reporting verb: "Peskov sagte, dass … und stellte fest"; when it names
     # nobody, the one closest to the quote ("Die EU-Kommission kritisierte …: So sagte Rehn: „…“").
     found = _cue_speaker(doc, start, cues[0], quote_start, ctx, quote_spans)
     if found is None and cues[-1] != cues[0]:
         found = _cue_speaker(doc, cues[0] + 1, cues[-1], quote_start, ctx, quote_spans)
     return found
+
+
+def _subject_before(doc: Doc, start: int, verb: int, ctx: _Context) -> MentionInfo | None:
+    """The person right before a verb, an apposition in parentheses or commas skipped: "Sandra
+    Boser (Grüne), erklärte"."""
+    end = verb
+    while end > start and doc[end - 1].text == ",":
+        end -= 1
+    if end > start and doc[end - 1].text == ")":
+        opening = next(
+            (j for j in range(end - 2, max(start, end - 6) - 1, -1) if doc[j].text == "("), None
+        )
+        end = opening if opening is not None else end
+    while end > start and doc[end - 1].text == ",":
+        end -= 1
+    subject = [m for m in ctx.within(start, end) if m.end == end and m.label == "PER"]
+    if subject and doc[subject[-1].start - 1].text != "(":
+        return subject[-1]
+    return None
 
 
 def _cue_speaker(

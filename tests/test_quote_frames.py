@@ -1,0 +1,47 @@
+"""German quotation frames found missing on the Wikinews train split (issue 15, item 4).
+
+Each case is a German sentence written for the test on the pattern of a missed or wrongly
+attributed quote: the speaker in a later clause, a particle verb in a subordinate clause, an
+opinion frame, reported speech that continues over sentences, a speaker named in the sentence
+after the quote. `None` means no speaker may be given.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+FRAME_CASES = {
+    "each clause has its own subject": (
+        "Der Stürmer Jonas Albers nannte die Strafe „völlig überzogen“, Trainer Markus Feld "
+        "bezeichnete das Urteil als „nicht nachvollziehbar“.",
+        {"völlig überzogen": "Jonas Albers", "nicht nachvollziehbar": "Markus Feld"},
+    ),
+    "a later clause's subject with an apposition": (
+        "Ministerin Petra Lohse (CDU) wies diese Behauptung zurück, die Sprecherin der "
+        "Fraktion, Sandra Kühn (Grüne), erklärte: „Solche Debatten schaden am Ende allen.“",
+        {"Solche Debatten schaden am Ende allen.": "Sandra Kühn"},
+    ),
+    "a particle verb in a subordinate clause": (
+        "Wie Konzernchefin Sabine Roth am Montag mitteilte, sei das Werk „auf Jahre hinaus voll "
+        "ausgelastet“. Die Speicherung oder, wie sich Karl Lindner ausdrückte, „das anlasslose "
+        "Sammeln von Daten“ verstoße gegen das Grundgesetz.",
+        {
+            "auf Jahre hinaus voll ausgelastet": "Sabine Roth",
+            "das anlasslose Sammeln von Daten": "Karl Lindner",
+        },
+    ),
+    "an opinion frame and a reason": (
+        "Günter Albrecht vom Verein Mehr Demokratie ist der Meinung, dass die Klage einiger "
+        "„lichtscheuer Abgeordneter“ nichts verzögern dürfe. Horst Seidel begründete seinen "
+        "Rücktritt mit einer „veränderten Lage“ in der Partei.",
+        {"lichtscheuer Abgeordneter": "Günter Albrecht", "veränderten Lage": "Horst Seidel"},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", FRAME_CASES)
+def test_quote_frames(analyser, case):
+    text, expected = FRAME_CASES[case]
+    [(_k, result)] = analyser.analyse([(None, "Zitate", text)])
+    speakers = {q.text: q.speaker for q in result.quotes if q.direct}
+    assert {quote: speakers.get(quote) for quote in expected} == expected
