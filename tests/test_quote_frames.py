@@ -36,6 +36,21 @@ FRAME_CASES = {
         "Rücktritt mit einer „veränderten Lage“ in der Partei.",
         {"lichtscheuer Abgeordneter": "Günter Albrecht", "veränderten Lage": "Horst Seidel"},
     ),
+    "reported speech goes on over sentences": (
+        "Die Ministerin Petra Hollmann sagte am Dienstag, die Lage sei ernst. Es drohe „ein "
+        "Winter mit vielen Engpässen in den Kliniken“. Die Versorgung sei „stark gefährdet“. "
+        "Das wolle sie mit den Ländern besprechen. „Wir brauchen jetzt schnelle Hilfe.“",
+        {
+            "ein Winter mit vielen Engpässen in den Kliniken": "Petra Hollmann",
+            "stark gefährdet": "Petra Hollmann",
+            "Wir brauchen jetzt schnelle Hilfe.": "Petra Hollmann",
+        },
+    ),
+    "reported speech stops at a sentence naming someone else": (
+        "Petra Hollmann sagte, die Lage sei ernst. Am Abend rückte die Feuerwehr mit Uwe "
+        "Brenner aus. Es gebe „keinen Grund zur Panik in der Stadt“.",
+        {"keinen Grund zur Panik in der Stadt": None},
+    ),
 }
 
 

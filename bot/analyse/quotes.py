@@ -363,25 +363,45 @@ def _so_frame(doc: Doc, quote_end: int, limit: int, ctx: _Context):
 
 
 # Konjunktiv I forms that mark a sentence as reported speech ("Jeder Pädagoge könne „…“").
+# (The third person singular of common verbs: "es drohe", "die Studie zeige", "es gelte".)
 SUBJUNCTIVE = frozenset(
-    "sei seien habe könne könnten müsse werde solle wolle dürfe gebe stehe zeige bleibe "
-    "gehe komme liege wisse brauche fehle hätten wäre wären würde würden".split()
+    "sei seien habe könne könnten müsse werde solle wolle dürfe möge gebe stehe zeige bleibe "
+    "gehe komme liege wisse brauche fehle hätte hätten wäre wären würde würden gäbe käme "
+    "drohe handle handele gelte trage lasse sehe halte finde führe mache bestehe entspreche "
+    "betrage reiche erwarte plane arbeite verfüge nehme lebe wirke hänge laufe falle scheine "
+    "wachse sinke steige bedeute koste diene erfordere ändere tue glaube denke lehne "
+    "unterstütze fordere verlange erhalte sorge verstoße widerspreche bringe beginne zahle "
+    "befinde bemühe beziehe spreche verliere gewinne entscheide treffe helfe schaffe suche "
+    "stimme kenne".split()
 )
+MAX_REPORTED_CHAIN = 3  # sentences of reported speech that go on without naming the speaker
 
 
-def _reported_before(doc: Doc, sents: list[Span], first: int, quotes: list[QuoteInfo], ctx):
+def _subjunctive(tokens, quote_spans=()) -> bool:
+    return any(
+        t.lower_ in SUBJUNCTIVE and not any(s <= t.i < e for s, e in quote_spans) for t in tokens
+    )
+
+
+def _reported_before(
+    doc: Doc, sents: list[Span], first: int, quotes: list[QuoteInfo], ctx, reported, quote_spans
+):
     """A quote in reported speech (Konjunktiv, or a sentence that is only the quote) that names
-    nobody continues the speaker of the sentence before: the previous sentence's attributed
-    quote, else its one person when it has a reporting verb."""
-    if first == 0:
-        return None
-    previous = [q for q in quotes if q.sentence == first - 1 and q.speaker]
-    if previous:
-        return previous[-1].speaker, previous[-1].cue
-    sent = sents[first - 1]
-    persons = {m.name for m in ctx.within(sent.start, sent.end) if m.label == "PER"}
-    if len(persons) == 1 and any(t.lower_ in CUES or t.text == ":" for t in sent):
-        return next(iter(persons)), None
+    nobody continues the speaker of the sentence before: its attributed quote or reported
+    speech, else its one person when it has a reporting verb. A sentence before that is itself
+    reported speech naming nobody ("Es drohe …", "Das wolle er …") is looked through."""
+    for back in range(first - 1, max(-1, first - 1 - MAX_REPORTED_CHAIN), -1):
+        previous = [q for q in quotes if q.sentence == back and q.speaker]
+        if previous:
+            return previous[-1].speaker, previous[-1].cue
+        if back in reported:
+            return reported[back]
+        sent = sents[back]
+        persons = {m.name for m in ctx.within(sent.start, sent.end) if m.label == "PER"}
+        if len(persons) == 1 and any(t.lower_ in CUES or t.text == ":" for t in sent):
+            return next(iter(persons)), None
+        if persons or not _subjunctive(sent, quote_spans):
+            return None
     return None
 
 
@@ -506,6 +526,9 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
         found.append((span, text))
     quote_spans = [(span.start, span.end) for span, _ in found]
     quotes: list[QuoteInfo] = []
+    # Reported speech first: a quote in the sentences after it may continue its speaker.
+    reported = find_reported(doc, sents, ctx, boilerplate, set())
+    reported_speech = {q.sentence: (q.speaker, q.cue) for q in reported}
     headline = _headline_end(doc.text)
     for span, text in found:
         if len(text.split()) < MIN_WORDS:
@@ -519,6 +542,16 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
             ) or _speaker_before(doc, sents[first].start, span.start, ctx, quote_spans)
             if short is None and _judged(doc, sents[first].start, span.start):
                 short = _subject_frame(doc, sents[first].start, span.start, ctx, quote_spans)
+            sentence = sents[first]
+            if (
+                short is None
+                and _subjunctive(sentence, quote_spans)
+                and not [m for m in ctx.within(sentence.start, sentence.end) if m.label == "PER"]
+            ):
+                # "Die Versorgung sei „stark gefährdet“": reported speech going on.
+                short = _reported_before(
+                    doc, sents, first, quotes, ctx, reported_speech, quote_spans
+                )
             # A colon alone frames no short phrase: "CSU: Abschiebungen „mit Linienflügen“" is a
             # headline's scare quote.
             if short and short[0] and short[1] != ":" and first not in boilerplate:
@@ -544,9 +577,11 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
             attribution = _so_frame(doc, span.end, sents[last].end, ctx)
             sentence = doc[sent_start : sents[last].end]
             named = [m for m in ctx.within(sent_start, sents[last].end) if m.label == "PER"]
-            reported = any(t.lower_ in SUBJUNCTIVE for t in sentence) or len(lead) <= 1
-            if attribution is None and reported and not named:
-                attribution = _reported_before(doc, sents, first, quotes, ctx)
+            in_reported = any(t.lower_ in SUBJUNCTIVE for t in sentence) or len(lead) <= 1
+            if attribution is None and in_reported and not named:
+                attribution = _reported_before(
+                    doc, sents, first, quotes, ctx, reported_speech, quote_spans
+                )
             if attribution is None and not lead and not named and first > 0:
                 # A quote opening its sentence continues the sentence before: "Khan verurteilte
                 # die Haltung der Regierung. „…“"
@@ -558,8 +593,8 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
                 )
             speaker, cue = attribution if attribution else (None, None)
         quotes.append(QuoteInfo(text, speaker, cue, span.start_char, first))
-    quotes += find_reported(doc, sents, ctx, boilerplate, {q.sentence for q in quotes})
-    return quotes
+    direct = {q.sentence for q in quotes}
+    return quotes + [q for q in reported if q.sentence not in direct]
 
 
 MAX_HEADLINE_WORDS = 20
