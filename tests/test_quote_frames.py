@@ -51,6 +51,37 @@ FRAME_CASES = {
         "Brenner aus. Es gebe „keinen Grund zur Panik in der Stadt“.",
         {"keinen Grund zur Panik in der Stadt": None},
     ),
+    "the sentence's subject, not the object after the verb": (
+        "Der frühere Bürgermeister Heinz Kramer (SPD) warnte die CDU vor einem „rein "
+        "populistischen Wahlkampf“. Markus Weber, Vorsitzender des Ausschusses, wollte sich nach "
+        "einem Treffen mit Gerda Lang nicht festlegen, sagte aber, man müsse „alle Optionen "
+        "prüfen und dann rasch entscheiden“.",
+        {
+            "rein populistischen Wahlkampf": "Heinz Kramer",
+            "alle Optionen prüfen und dann rasch entscheiden": "Markus Weber",
+        },
+    ),
+    "a person in the dass-clause is not the speaker": (
+        "Maria Kessler geht davon aus, dass Tobias Brandt „ohne jede Absprache mit den Ländern“ "
+        "entschieden habe.",
+        {"ohne jede Absprache mit den Ländern": "Maria Kessler"},
+    ),
+    "a person after 'über' or 'gegen' is the topic": (
+        "Den Unmut der CDU über Stoibers Äußerungen brachte die gesundheitspolitische Sprecherin "
+        "der Fraktion im Landtag, Annette Lechner, zum Ausdruck: „Es gibt keinen Grund, jetzt "
+        "nachzugeben.“ Der Leiter der UNO-Studie, Paulo Sérgio Pinheiro, sieht die "
+        "Hauptverantwortung im Kampf gegen die Gewalt im staatlichen Bereich: „Wir brauchen ein "
+        "starkes Signal.“",
+        {
+            "Es gibt keinen Grund, jetzt nachzugeben.": "Annette Lechner",
+            "Wir brauchen ein starkes Signal.": "Paulo Sérgio Pinheiro",
+        },
+    ),
+    "a role with a genitive complement before the name": (
+        "„Er verdient viel Anerkennung für seine Arbeit“, sagte der Oberrabbiner Israels, "
+        "Yona Metzger.",
+        {"Er verdient viel Anerkennung für seine Arbeit": "Yona Metzger"},
+    ),
 }
 
 

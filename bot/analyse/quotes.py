@@ -290,6 +290,26 @@ def _subject_before(doc: Doc, start: int, verb: int, ctx: _Context) -> MentionIn
     return None
 
 
+def _opens_sentence(doc: Doc, start: int, mention: MentionInfo) -> bool:
+    """Only role words, articles, adjectives and names before the mention: it opens the
+    sentence as its subject ("Der frühere Bürgermeister Henning Scherf")."""
+    from bot.analyse.gazetteer import is_role_word  # noqa: PLC0415 — avoids an import cycle
+
+    for token in doc[start : mention.start]:
+        word = token.text
+        if not (
+            word in (",", "-")
+            or token.lower_ in _ROLE_LINKERS
+            or token.lower_ in ("auch", "so")
+            or _ADJECTIVE.search(word.split("-")[-1])
+            or is_role_word(word.split("-")[-1])
+            or (token.is_title and not token.is_stop)
+            or token.like_num
+        ):
+            return False
+    return True
+
+
 def _cue_speaker(
     doc: Doc, start: int, cue_index: int, quote_start: int, ctx: _Context, quote_spans
 ):
@@ -306,13 +326,18 @@ def _cue_speaker(
         # "Wie Norman Paech, der … Eberhardt Schultz …, feststellt": the wie-clause's subject
         return persons[0].name, cue
     after_cue = _named_after_cue(doc, cue_index, min(quote_start, cue_index + 4), ctx, quote_start)
-    if after_cue is not None:
+    if cue.lower() in ("so", "laut"):  # "so Macron", "laut Peskov": the name follows, or none
+        return (after_cue.name, cue) if after_cue is not None else None
+    # The person opening the sentence is its subject: "Henning Scherf (SPD) warnte die CDU vor
+    # …", "Jim DeMint … wollte sich nach einem Treffen mit Romney nicht festlegen, sagte aber".
+    subject = persons[0] if persons and _opens_sentence(doc, start, persons[0]) else None
+    if after_cue is not None and not (subject and after_cue.label != "PER"):
         return after_cue.name, cue
     pronoun = doc[cue_index - 1] if cue_index > start else None
     if pronoun is not None and pronoun.lower_ in PRONOUNS and not _plural(doc[cue_index]):
         return ctx.last_person_before(cue_index - 1, quote_spans, pronoun.text), cue
     if persons:
-        return persons[-1].name, cue
+        return (subject or persons[-1]).name, cue
     return (before[-1].name, cue) if before else None
 
 
@@ -426,9 +451,17 @@ def _sentence_subject(doc: Doc, start: int, quote_start: int, ctx: _Context, quo
         for m in ctx.within(start, quote_start)
         if not any(s <= m.start < e for s, e in quote_spans)
     ]
-    persons = {m.name for m in before if m.label == "PER"}
-    topic = any(doc[i].lower_ in _NOT_SPEAKING for i in range(start, quote_start))
-    if len(persons) == 1 and not topic:
+    # A person right after "über", "gegen", "nannte" … is the topic: "Den Unmut über Stoibers
+    # Äußerungen brachte die Sprecherin Annette Widmann-Mauz zum Ausdruck: „…“".
+    persons = {
+        m.name
+        for m in before
+        if m.label == "PER"
+        and not _genitive(m)
+        and not any(t.lower_ in _NOT_SPEAKING for t in doc[max(start, m.start - 3) : m.start])
+    }
+    topic = [m for m in before if any(t.lower_ in _NOT_SPEAKING for t in doc[start : m.start])]
+    if len(persons) == 1 and len(topic) < len(before):
         return next(iter(persons)), None
     return None
 
@@ -439,7 +472,6 @@ def _subject_frame(doc: Doc, start: int, quote_start: int, ctx: _Context, quote_
     sentence as its subject — only role words, articles and adjectives before the name, a verb
     right after it (an apposition or "(CDU)" in between is skipped) — is the speaker when the
     quote is an "als „…“" phrase or no other person comes between."""
-    from bot.analyse.gazetteer import is_role_word  # noqa: PLC0415 — avoids an import cycle
 
     persons = [
         m
@@ -461,18 +493,8 @@ def _subject_frame(doc: Doc, start: int, quote_start: int, ctx: _Context, quote_
     if not persons:
         return None
     subject = persons[0]
-    for token in doc[start : subject.start]:
-        word = token.text
-        if not (
-            word in (",", "-")
-            or token.lower_ in _ROLE_LINKERS
-            or token.lower_ in ("auch", "so")
-            or _ADJECTIVE.search(word.split("-")[-1])
-            or is_role_word(word.split("-")[-1])
-            or (token.is_title and not token.is_stop)
-            or token.like_num
-        ):
-            return None
+    if not _opens_sentence(doc, start, subject):
+        return None
     i = subject.end
     if i < quote_start and doc[i].text == "(":
         while i < quote_start and doc[i].text != ")":
@@ -494,7 +516,10 @@ def _subject_frame(doc: Doc, start: int, quote_start: int, ctx: _Context, quote_
         i = close + 1
     if i >= quote_start or not doc[i].is_lower or doc[i].lower_ in _NOT_SPEAKING:
         return None
-    between = [m for m in persons if m.start >= i]
+    # A person in a dass-clause is its subject, not the speaker: "Jackson geht davon aus, dass
+    # Spector „…“ habe".
+    clause = next((j for j in range(i, quote_start) if doc[j].lower_ == "dass"), quote_start)
+    between = [m for m in persons if i <= m.start < clause]
     lead = [t.lower_ for t in doc[max(i, quote_start - 3) : quote_start]]
     if between and "als" not in lead:
         return None
