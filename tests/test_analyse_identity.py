@@ -131,3 +131,29 @@ def test_a_surname_alone_after_its_role_is_a_person(analyser):
     kinds = {a.name: a.kind for a in result.actors}
     assert kinds.get("Maduro") == "PER"
     assert kinds.get("Frankreich") == "LOC" and "Frankreichs" not in kinds
+
+
+def test_institutions_named_by_a_common_noun_are_organisations(analyser):
+    result = analyse(
+        analyser,
+        "Libyen",
+        "Der Sicherheitsrat rief die Regierung zum Ende der Gewalt auf. Nach Angaben des "
+        "Verfassungsschutzes ist die Lage ernst. Die Weltgesundheitsorganisation teilte mit, "
+        "die Kliniken seien überlastet.",
+    )
+    kinds = {a.name: a.kind for a in result.actors}
+    assert kinds.get("Sicherheitsrat") == "ORG"
+    assert kinds.get("Verfassungsschutz") == "ORG" and "Verfassungsschutzes" not in kinds
+    assert kinds.get("Weltgesundheitsorganisation") == "ORG"
+    # Common words stay none: "Rat" alone, "Vorrat".
+    result = analyse(analyser, "Vorräte", "Der Rat der Nachbarn half. Der Vorrat reicht.")
+    assert not {"Rat", "Vorrat"} & names(result)
+
+
+def test_an_organisation_named_after_a_country_keeps_its_name(analyser):
+    result = analyse(
+        analyser,
+        "Geiseln",
+        "Die Zeitung „Yemen Observer“ berichtet, dass die Verhandlungen weitergehen.",
+    )
+    assert "Yemen Observer" in names(result)

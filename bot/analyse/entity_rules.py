@@ -16,7 +16,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from bot.analyse.actors import KNOWN_NAMES_FILE
+from bot.analyse.actors import KNOWN_NAMES_FILE, institution
 from bot.analyse.lexicon import BITS, kind_id
 
 # Institutions news name by their seat: organisations, whatever the model says.
@@ -84,6 +84,9 @@ class EntityRules:
         for match_id, start, end in self.matcher(doc):
             if not any(i in taken for i in range(start, end)):
                 ents.append(Span(doc, start, end, label=match_id))
+        for token in doc:
+            if token.i not in taken and token.is_title and institution(token.text):
+                ents.append(Span(doc, token.i, token.i + 1, label="ORG"))
         for token in doc[1:]:
             if (
                 doc[token.i - 1].text in PLACE_NOUNS
