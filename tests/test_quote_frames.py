@@ -82,6 +82,38 @@ FRAME_CASES = {
         "Yona Metzger.",
         {"Er verdient viel Anerkennung für seine Arbeit": "Yona Metzger"},
     ),
+    "the speaker named in the sentence after the quote": (
+        "„Ja, es gibt Zumutungen für alle.“ Das musste Bundesfinanzminister Peter Steinhaus zu "
+        "Beginn der Debatte einräumen. „Wir bleiben bei unserem Kurs.“ Das Treffen mit Anna "
+        "Lorenz fand später statt.",
+        # The second quote continues Steinhaus; "Das Treffen" is an article, not "Das sagte".
+        {
+            "Ja, es gibt Zumutungen für alle.": "Peter Steinhaus",
+            "Wir bleiben bei unserem Kurs.": "Peter Steinhaus",
+        },
+    ),
+    "'hieß es von' and a closing 'sagte X'": (
+        "„Alle Spuren deuten auf Brandstiftung hin“, hieß es vom Abgeordneten des Landtags "
+        "Viktor Hansen. Vermutlich habe ein Stern die Scheibe gestreift und ihr einen „Ruck“ "
+        "gegeben, sagte die Forscherin Jana Greif.",
+        {"Alle Spuren deuten auf Brandstiftung hin": "Viktor Hansen", "Ruck": "Jana Greif"},
+    ),
+    "a quote in parentheses after a name": (
+        "Gratuliert haben auch Ministerpräsident Giorgio Berlusconi, der Leiter der Behörde, "
+        "Mohammed Amari („Niemand hat diese Ehre mehr verdient.“), und andere.",
+        {"Niemand hat diese Ehre mehr verdient.": "Mohammed Amari"},
+    ),
+    "who judges a phrase: relative clause, passive agent, 'für X ist'": (
+        "Kritik kommt vom Fahrgastverband Pro Bahn, der diese Maßnahme als „Kapitulation“ vor "
+        "den Randalierern sieht. In weiten Teilen des Landes wird die Gefahr vom Deutschen "
+        "Wetterdienst als „sehr hoch“ eingestuft. Für den brasilianischen Gesundheitsminister "
+        "José Temporão ist die Lage in Rio „alarmierend“.",
+        {
+            "Kapitulation": "Pro Bahn",
+            "sehr hoch": "Deutschen Wetterdienst",
+            "alarmierend": "José Temporão",
+        },
+    ),
 }
 
 

@@ -235,6 +235,8 @@ def _speaker_after(doc: Doc, quote_end: int, limit: int, ctx: _Context, quote_sp
             return named[0].name, doc[named[0].end].text
         return None
     cue = doc[i].text
+    if cue.lower() in ("hieß", "heißt") and i + 1 < limit and doc[i + 1].lower_ == "es":
+        i += 1  # "…“, hieß es vom Abgeordneten Viktor Oserow"
     mention = _named_after_cue(doc, i, min(limit, i + 6), ctx, limit)
     if mention is not None:
         return mention.name, cue
@@ -370,6 +372,13 @@ def _plural(cue: Token) -> bool:
     return cue.lower_.endswith(("ten", "en")) and cue.lower_ not in ("zufolge",)
 
 
+# Verbs that close a sentence of reported speech with its speaker: "…, sagte Jana Greif."
+_CLOSING_CUES = frozenset(
+    "so sagte sagt erklärte erklärt betonte betont meinte meint schrieb schreibt warnte "
+    "berichtete ergänzte ergänzt".split()
+)
+
+
 def _so_frame(doc: Doc, quote_end: int, limit: int, ctx: _Context):
     """ "„…“, da …, so die FIFA." — a "so"/"sagte" frame later in the quote's sentence."""
     inside = False  # a later quote in the same sentence: "Die „…“ hätten „…“, so Murtha."
@@ -380,7 +389,7 @@ def _so_frame(doc: Doc, quote_end: int, limit: int, ctx: _Context):
             inside = False
         elif inside:
             continue
-        elif doc[i].text == "," and doc[i + 1].lower_ in ("so", "sagte", "erklärte", "betonte"):
+        elif doc[i].text == "," and doc[i + 1].lower_ in _CLOSING_CUES:
             mention = _named_after_cue(doc, i + 1, min(limit, i + 6), ctx, limit)
             if mention is not None and (mention.end >= limit or doc[mention.end].is_punct):
                 return mention.name, doc[i + 1].text
@@ -425,7 +434,12 @@ def _reported_before(
         persons = {m.name for m in ctx.within(sent.start, sent.end) if m.label == "PER"}
         if len(persons) == 1 and any(t.lower_ in CUES or t.text == ":" for t in sent):
             return next(iter(persons)), None
-        if persons or not _subjunctive(sent, quote_spans):
+        if persons:
+            # "Doch sei es, so der Schriftsteller Musa Okwanga …, ein Versagen gewesen."
+            return _so_frame(doc, sent.start, sent.end, ctx) or _speaker_before(
+                doc, sent.start, sent.end, ctx, quote_spans
+            )
+        if not _subjunctive(sent, quote_spans):
             return None
     return None
 
@@ -535,6 +549,82 @@ _NOT_SPEAKING = frozenset(
 )
 
 
+def _parenthetical(doc: Doc, quote_start: int, ctx: _Context):
+    """ "…, Mohammed ElBaradei („Mir fällt niemand ein …“), und …": a quote in parentheses
+    right after a name."""
+    if quote_start < 2 or doc[quote_start - 1].text != "(":
+        return None
+    named = [m for m in ctx.within(max(0, quote_start - 6), quote_start - 1)]
+    if named and named[-1].end == quote_start - 1:
+        return named[-1].name, None
+    return None
+
+
+# Verbs that follow "Das"/"Dies" when the sentence after a quote names who said it ("„…“ Das
+# musste Finanzminister X einräumen").
+_AFTER_THAT = CUES | frozenset("musste muss hat hatte habe wollte will gab räumte".split())
+
+
+def _named_in_next(doc: Doc, sents: list[Span], last: int, quote_end: int, ctx: _Context):
+    """ "„Ja, es gibt Zumutungen.“ Das musste Bundesfinanzminister Peer Steinbrück einräumen."
+    — a quote that ends its sentence, and a next sentence that opens with "Das"/"Dies"/"So", a
+    verb and the one person who said it."""
+    if last + 1 >= len(sents) or any(not t.is_punct for t in doc[quote_end : sents[last].end]):
+        return None
+    following = sents[last + 1]
+    if len(following) < 3 or following[0].lower_ not in ("das", "dies", "so"):
+        return None
+    if following[1].lower_ not in _AFTER_THAT:
+        return None
+    persons = {m.name for m in ctx.within(following.start, following.end) if m.label == "PER"}
+    return (next(iter(persons)), following[1].text) if len(persons) == 1 else None
+
+
+_RELATIVE = frozenset("der die das welcher welche welches".split())
+_PASSIVE = frozenset("wird wurde werden wurden worden".split())
+
+
+def _judging_clause(doc: Doc, start: int, quote_start: int, ctx: _Context):
+    """Who judges a phrase marked by "als „…“": the antecedent of a relative clause ("vom
+    Fahrgastverband IGEB, der diese Maßnahme als „Kapitulation“ sieht") or a passive's agent
+    ("wird vom Deutschen Wetterdienst als „sehr hoch“ eingestuft")."""
+    if quote_start - 1 < start or doc[quote_start - 1].lower_ != "als":
+        return None
+    for i in range(quote_start - 2, start, -1):
+        if doc[i].text == "," and doc[i + 1].lower_ in _RELATIVE:
+            named = [m for m in ctx.within(start, i) if m.end == i]
+            return (named[-1].name, None) if named else None
+        if doc[i].is_punct:
+            break
+    if not any(t.lower_ in _PASSIVE for t in doc[start:quote_start]):
+        return None
+    agents = [
+        m
+        for m in ctx.within(start, quote_start)
+        if any(t.lower_ in ("von", "vom", "durch") for t in doc[max(start, m.start - 2) : m.start])
+    ]
+    return (agents[-1].name, None) if len(agents) == 1 else None
+
+
+_COPULA = frozenset("ist sei war wäre bleibt bleibe".split())
+
+
+def _for_frame(doc: Doc, start: int, quote_start: int, ctx: _Context):
+    """ "Für den Gesundheitsminister José Temporão ist die Lage „alarmierend“": whose view
+    a "Für X ist …" sentence gives."""
+    if doc[start].lower_ != "für":
+        return None
+    named = [m for m in ctx.within(start + 1, quote_start) if m.label == "PER"]
+    if not named or named[0].end >= quote_start or doc[named[0].end].lower_ not in _COPULA:
+        return None
+    if not all(
+        t.lower_ in _ROLE_LINKERS or t.is_title or _ADJECTIVE.search(t.text)
+        for t in doc[start + 1 : named[0].start]
+    ):
+        return None
+    return named[0].name, None
+
+
 def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
     boilerplate = doc._.boilerplate or frozenset()
     sents: list[Span] = list(doc.sents)
@@ -562,11 +652,17 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
             # A short phrase in quotation marks is a quote only with a reporting verb around it.
             first = _quote_sentence(doc, span, sent_starts)
             last = _sentence_of(doc, max(span.end - 1, span.start), sent_starts)
-            short = _speaker_after(
-                doc, span.end, sents[last].end, ctx, quote_spans
-            ) or _speaker_before(doc, sents[first].start, span.start, ctx, quote_spans)
+            short = (
+                _parenthetical(doc, span.start, ctx)
+                or _speaker_after(doc, span.end, sents[last].end, ctx, quote_spans)
+                or _speaker_before(doc, sents[first].start, span.start, ctx, quote_spans)
+                or _so_frame(doc, span.end, sents[last].end, ctx)
+                or _for_frame(doc, sents[first].start, span.start, ctx)
+            )
             if short is None and _judged(doc, sents[first].start, span.start):
-                short = _subject_frame(doc, sents[first].start, span.start, ctx, quote_spans)
+                short = _subject_frame(
+                    doc, sents[first].start, span.start, ctx, quote_spans
+                ) or _judging_clause(doc, sents[first].start, span.start, ctx)
             sentence = sents[first]
             if (
                 short is None
@@ -588,7 +684,8 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
             continue
         sent_start = sents[first].start
         attribution = (
-            _speaker_after(doc, span.end, sents[last].end, ctx, quote_spans)
+            _parenthetical(doc, span.start, ctx)
+            or _speaker_after(doc, span.end, sents[last].end, ctx, quote_spans)
             or _speaker_before(doc, sent_start, span.start, ctx, quote_spans)
             or _speaker_following(doc, span.end, sents[last].end, ctx)
             or _subject_frame(doc, sent_start, span.start, ctx, quote_spans)
@@ -603,6 +700,8 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
             sentence = doc[sent_start : sents[last].end]
             named = [m for m in ctx.within(sent_start, sents[last].end) if m.label == "PER"]
             in_reported = any(t.lower_ in SUBJUNCTIVE for t in sentence) or len(lead) <= 1
+            if attribution is None and not lead:
+                attribution = _named_in_next(doc, sents, last, span.end, ctx)
             if attribution is None and in_reported and not named:
                 attribution = _reported_before(
                     doc, sents, first, quotes, ctx, reported_speech, quote_spans
