@@ -157,3 +157,18 @@ def test_an_organisation_named_after_a_country_keeps_its_name(analyser):
         "Die Zeitung „Yemen Observer“ berichtet, dass die Verhandlungen weitergehen.",
     )
     assert "Yemen Observer" in names(result)
+
+
+def test_a_surname_two_people_in_the_text_share_stays_ambiguous(analyser):
+    both = analyse(
+        analyser,
+        "Reise",
+        "Donald Trump und seine Frau Melania Trump reisten nach Florida. Trump sagte am Abend, "
+        "die Reise sei privat.",
+    )
+    persons = {a.name: a.mentions for a in both.actors if a.kind == "PER"}
+    assert persons == {"Donald Trump": 1, "Melania Trump": 1, "Trump": 1}
+    one = analyse(
+        analyser, "Reise", "Donald Trump reiste nach Florida. Trump sagte am Abend, es sei privat."
+    )
+    assert {a.name: a.mentions for a in one.actors if a.kind == "PER"} == {"Donald Trump": 2}
