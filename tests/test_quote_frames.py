@@ -114,6 +114,15 @@ FRAME_CASES = {
             "alarmierend": "José Temporão",
         },
     ),
+    "a person named by what they do": (
+        "„Das ist ein unerwartetes Geschenk für die Forschung“, sagte die Archäologin Marta "
+        "Sanz Pereira. Vor der Wahl meinte der Friedensnobelpreisträger Adolfo Pérez Esquivel, "
+        "dass Bergoglio „dazugehörte“.",
+        {
+            "Das ist ein unerwartetes Geschenk für die Forschung": "Marta Sanz Pereira",
+            "dazugehörte": "Adolfo Pérez Esquivel",
+        },
+    ),
 }
 
 

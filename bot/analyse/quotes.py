@@ -155,13 +155,22 @@ def _genitive(mention: MentionInfo) -> bool:
     return text != mention.name and text.endswith("s") and mention.name.endswith(text[:-1])
 
 
+# Nouns for people by what they do, beyond the gazetteer's roles: "der Schriftsteller", "die
+# Archäologin", "der Friedensnobelpreisträger" (only before a person's name).
+_PERSON_NOUN = re.compile(
+    r"^[A-ZÄÖÜ][a-zäöüß-]+(?:ler|ner|träger|log|loge|ist|eur|ant|ent)(?:in|innen|en|n|e)?$"
+)
+
+
 def _role_phrase(doc: Doc, start: int, end: int) -> bool:
     """ "der Oberkommandierende General der US-Streitkräfte im Irak," — words that only describe
     the person named next: a role word, with articles, adjectives, linkers and names."""
     from bot.analyse.gazetteer import is_role_word  # noqa: PLC0415 — avoids an import cycle
 
     tokens = doc[start:end]
-    if not len(tokens) or not any(is_role_word(t.text.split("-")[-1]) for t in tokens[:4]):
+    if not len(tokens) or not any(
+        is_role_word(t.text.split("-")[-1]) or _PERSON_NOUN.search(t.text) for t in tokens[:4]
+    ):
         return False
     for token in tokens:
         if token.text in (",", "-"):
