@@ -172,3 +172,18 @@ def test_a_surname_two_people_in_the_text_share_stays_ambiguous(analyser):
         analyser, "Reise", "Donald Trump reiste nach Florida. Trump sagte am Abend, es sei privat."
     )
     assert {a.name: a.mentions for a in one.actors if a.kind == "PER"} == {"Donald Trump": 2}
+
+
+def test_outlets_named_after_an_outlet_noun_are_organisations(analyser):
+    result = analyse(
+        analyser,
+        "Brexit",
+        "Der Grund dafür, so vermutet die Zeitung The Guardian, sei die Unterstützung für Hunt. "
+        "Das Nachrichtenportal EurActiv will erfahren haben, dass die Gespräche scheitern. Wie "
+        "die Neue Osnabrücker Zeitung berichtet, ist die Industrie zurückhaltend. Die Zeitung "
+        "Am Sonntag erschien nicht.",
+    )
+    kinds = {a.name: a.kind for a in result.actors}
+    assert kinds.get("Guardian") == "ORG" and kinds.get("EurActiv") == "ORG"
+    assert any(n.endswith("Osnabrücker Zeitung") and k == "ORG" for n, k in kinds.items())
+    assert not any(n.startswith("Am") for n in kinds)  # a stop word is no outlet's name
