@@ -131,3 +131,59 @@ def test_a_surname_alone_after_its_role_is_a_person(analyser):
     kinds = {a.name: a.kind for a in result.actors}
     assert kinds.get("Maduro") == "PER"
     assert kinds.get("Frankreich") == "LOC" and "Frankreichs" not in kinds
+
+
+def test_institutions_named_by_a_common_noun_are_organisations(analyser):
+    result = analyse(
+        analyser,
+        "Libyen",
+        "Der Sicherheitsrat rief die Regierung zum Ende der Gewalt auf. Nach Angaben des "
+        "Verfassungsschutzes ist die Lage ernst. Die Weltgesundheitsorganisation teilte mit, "
+        "die Kliniken seien überlastet.",
+    )
+    kinds = {a.name: a.kind for a in result.actors}
+    assert kinds.get("Sicherheitsrat") == "ORG"
+    assert kinds.get("Verfassungsschutz") == "ORG" and "Verfassungsschutzes" not in kinds
+    assert kinds.get("Weltgesundheitsorganisation") == "ORG"
+    # Common words stay none: "Rat" alone, "Vorrat".
+    result = analyse(analyser, "Vorräte", "Der Rat der Nachbarn half. Der Vorrat reicht.")
+    assert not {"Rat", "Vorrat"} & names(result)
+
+
+def test_an_organisation_named_after_a_country_keeps_its_name(analyser):
+    result = analyse(
+        analyser,
+        "Geiseln",
+        "Die Zeitung „Yemen Observer“ berichtet, dass die Verhandlungen weitergehen.",
+    )
+    assert "Yemen Observer" in names(result)
+
+
+def test_a_surname_two_people_in_the_text_share_stays_ambiguous(analyser):
+    both = analyse(
+        analyser,
+        "Reise",
+        "Donald Trump und seine Frau Melania Trump reisten nach Florida. Trump sagte am Abend, "
+        "die Reise sei privat.",
+    )
+    persons = {a.name: a.mentions for a in both.actors if a.kind == "PER"}
+    assert persons == {"Donald Trump": 1, "Melania Trump": 1, "Trump": 1}
+    one = analyse(
+        analyser, "Reise", "Donald Trump reiste nach Florida. Trump sagte am Abend, es sei privat."
+    )
+    assert {a.name: a.mentions for a in one.actors if a.kind == "PER"} == {"Donald Trump": 2}
+
+
+def test_outlets_named_after_an_outlet_noun_are_organisations(analyser):
+    result = analyse(
+        analyser,
+        "Brexit",
+        "Der Grund dafür, so vermutet die Zeitung The Guardian, sei die Unterstützung für Hunt. "
+        "Das Nachrichtenportal EurActiv will erfahren haben, dass die Gespräche scheitern. Wie "
+        "die Neue Osnabrücker Zeitung berichtet, ist die Industrie zurückhaltend. Die Zeitung "
+        "Am Sonntag erschien nicht.",
+    )
+    kinds = {a.name: a.kind for a in result.actors}
+    assert kinds.get("Guardian") == "ORG" and kinds.get("EurActiv") == "ORG"
+    assert any(n.endswith("Osnabrücker Zeitung") and k == "ORG" for n, k in kinds.items())
+    assert not any(n.startswith("Am") for n in kinds)  # a stop word is no outlet's name

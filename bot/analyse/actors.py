@@ -41,6 +41,28 @@ _HYPHEN = re.compile(r"\s*-\s*")
 _SPACE = re.compile(r"\s+")
 
 
+# Institutions that speak and act under a common noun ("Der Sicherheitsrat beschloss", "teilte
+# die Weltgesundheitsorganisation mit"): organisations, also with a prefix ("UN-Sicherheitsrat")
+# or in the genitive ("des Verfassungsschutzes").
+INSTITUTIONS = frozenset(
+    "Sicherheitsrat Weltsicherheitsrat Übergangsrat Nationalrat Bundesrat Europarat "
+    "Menschenrechtsrat Ethikrat Wächterrat Militärrat Bundesregierung Bundesamt "
+    "Bundeskriminalamt Landeskriminalamt Bundesverfassungsgericht Bundesgerichtshof "
+    "Verfassungsschutz Bundesanwaltschaft Bundespolizei Bundeswehr Bundesbank Zentralbank "
+    "Bundesagentur Bundesnetzagentur Weltgesundheitsorganisation Welthandelsorganisation "
+    "Weltbank Taliban Junta Militärjunta".split()
+)
+_GENITIVE_ENDINGS = ("es", "s")
+
+
+def institution(word: str) -> bool:
+    """ "UN-Sicherheitsrat", "Verfassungsschutzes": a word naming an institution above."""
+    head = word.rpartition("-")[2]
+    return head in INSTITUTIONS or any(
+        head.endswith(end) and head[: -len(end)] in INSTITUTIONS for end in _GENITIVE_ENDINGS
+    )
+
+
 @functools.cache
 def known_labels() -> dict[str, str]:
     """The label the corpora give a name most often ("Moskau" → LOC)."""
@@ -92,7 +114,7 @@ def name_pieces(ent: Span, doc_names: frozenset[str] = frozenset()) -> list[tupl
             start += 1
         if role_before and 2 <= end - start <= 3 and all(t.is_title for t in doc[start:end]):
             label = "PER"  # "US-Außenminister Antony Blinken", whatever the model said
-        split = _split_point(doc, start, end, doc_names)
+        split = _split_point(doc, start, end, doc_names, label)
         if split is None:
             pieces.append((doc[start:end], label))
             break
@@ -221,12 +243,18 @@ def _surname_like(token) -> bool:
     )
 
 
-def _split_point(doc: Doc, start: int, end: int, doc_names: frozenset[str]) -> int | None:
+def _split_point(
+    doc: Doc, start: int, end: int, doc_names: frozenset[str], label: str = "PER"
+) -> int | None:
     for i in range(start + 1, end):
         if is_role_word(doc[i].text):
             return i
     for size in (3, 2, 1):  # a country at the front: "Vereinigten Staaten | Marco Rubio"
+        rest = doc[start + size : end]
         if start + size < end and country_name(doc[start : start + size].text):
+            # … but an organisation's one word after a country is its name: "Yemen Observer".
+            if label == "ORG" and len(rest) == 1 and rest.text not in known_names():
+                return None
             return start + size
     for i in range(start, end - 1):  # a genitive inside: "Kyivs | Teilnahme"
         word = doc[i].text
@@ -286,7 +314,12 @@ def _ungenitive(name: str, in_text: set[str] | frozenset[str] = frozenset()) -> 
         stem = name[: -len(suffix)]
         if not name.endswith(suffix) or len(stem) < 3:
             continue
-        if stem in in_text or country_name(stem) or corpus.get(stem, 0) > corpus.get(name, 0):
+        if (
+            stem in in_text
+            or country_name(stem)
+            or corpus.get(stem, 0) > corpus.get(name, 0)
+            or institution(stem)
+        ):
             return stem
     return name
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import collections
 import functools
+import re
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from bot.analyse.actors import KNOWN_NAMES_FILE
+from bot.analyse.actors import KNOWN_NAMES_FILE, institution
 from bot.analyse.lexicon import BITS, kind_id
 
 # Institutions news name by their seat: organisations, whatever the model says.
@@ -45,6 +46,14 @@ PLACE_NOUNS = frozenset(
     "Hauptstadt Landeshauptstadt Stadt Großstadt Kleinstadt Kreisstadt Hafenstadt Grenzstadt "
     "Metropole Region Provinz Gemeinde Ortschaft Dorf".split()
 )
+# "die Zeitung The Guardian", "das Nachrichtenportal EurActiv": the name after these is an
+# outlet, an organisation; "Neue Osnabrücker Zeitung": a newspaper's name ends in "Zeitung".
+OUTLET_NOUNS = frozenset(
+    "Zeitung Tageszeitung Wochenzeitung Zeitschrift Magazin Nachrichtenmagazin "
+    "Nachrichtenportal Nachrichtenseite Newsportal Onlineportal Fachblatt Fachzeitschrift "
+    "Sender Fernsehsender Radiosender Nachrichtensender Nachrichtenagentur".split()
+)
+MAX_OUTLET_WORDS = 3
 MIN_COUNT = 3  # a name must be seen this often ...
 MIN_SHARE = 0.9  # ... and with one label this often to be trusted
 
@@ -84,6 +93,9 @@ class EntityRules:
         for match_id, start, end in self.matcher(doc):
             if not any(i in taken for i in range(start, end)):
                 ents.append(Span(doc, start, end, label=match_id))
+        for token in doc:
+            if token.i not in taken and token.is_title and institution(token.text):
+                ents.append(Span(doc, token.i, token.i + 1, label="ORG"))
         for token in doc[1:]:
             if (
                 doc[token.i - 1].text in PLACE_NOUNS
@@ -93,8 +105,48 @@ class EntityRules:
                 and (_is_place(token.text) or kind_id(token.text) != BITS["noun"])
             ):  # not "… dass die Stadt Geld ausgibt"
                 ents.append(Span(doc, token.i, token.i + 1, label="LOC"))
+        ents += _outlets(doc, taken)
         doc.ents = filter_spans(ents)
         return doc
+
+
+def _outlets(doc: Doc, taken: set[int]) -> list[Span]:
+    """Outlets the model missed: the name after an outlet noun, and "<Adjective> Zeitung"."""
+    found = []
+    for token in doc[:-1]:
+        if token.text not in OUTLET_NOUNS or token.i in taken:
+            continue
+        start = token.i + 1 + (doc[token.i + 1].text in '„»"')
+        end = start
+        while (
+            end < len(doc)
+            and end - start < MAX_OUTLET_WORDS
+            and end not in taken
+            and (doc[end].is_title or doc[end].is_upper or _CAMEL.match(doc[end].text))
+            and not doc[end].is_stop
+        ):
+            end += 1
+        if end > start:
+            found.append(Span(doc, start, end, label="ORG"))
+    for token in doc[1:]:
+        if token.text != "Zeitung" or token.i in taken:
+            continue
+        start = token.i
+        while (
+            start - 1 >= 0
+            and token.i - start < MAX_OUTLET_WORDS
+            and start - 1 not in taken
+            and doc[start - 1].is_title
+            and not doc[start - 1].is_stop
+            and doc[start - 1].text.endswith(("er", "e"))
+        ):
+            start -= 1
+        if start < token.i:
+            found.append(Span(doc, start, token.i + 1, label="ORG"))
+    return found
+
+
+_CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z]\w*$")  # "EurActiv", "NDRInfo"
 
 
 def _is_place(word: str) -> bool:

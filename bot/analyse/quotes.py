@@ -44,6 +44,20 @@ CUES = frozenset(
     "twittert postete urteilte resümierte bilanzierte ausführte ausführt feststellte "
     "feststellt beteuerte beteuert erwiderte erwidert konstatierte konstatiert".split()
 )
+# Particle verbs in a subordinate clause ("wie die Sprecherin mitteilte"), perfect participles
+# ("hat … angekündigt"), verbs of opinion and reason ("hofft", "begründete"), and nouns that
+# frame an opinion ("nach Ansicht von", "ist der Meinung", "mit den Worten").
+CUES |= frozenset(
+    "mitteilte mitteilten mitteilt mitgeteilt bekanntgab bekanntgegeben ankündigte ankündigt "
+    "angekündigt hinzufügte hinzugefügt einräumte einräumt eingeräumt klarstellte klarstellt "
+    "klargestellt ausdrückte ausdrückt ausgedrückt darlegte dargelegt festgestellt erläutert "
+    "berichtet berichten berichteten äußert äußerten geäußert begründete begründet begründeten "
+    "hofft hoffte glaubt glaubte befürchtet befürchtete fürchtet fürchtete vermutet vermutete "
+    "schätzt schätzte verlangte verlangt empfahl empfiehlt erinnerte erinnert verwies verweist "
+    "wies weist lautete lautet bezeichneten schrieben teilten stellten ergänzten forderten "
+    "gefordert bekräftigten kritisierten betonten zitieren zitiert "
+    "ansicht meinung auffassung einschätzung worten angaben".split()
+)
 # Verbs that judge something in a quoted phrase ("würdigte Ligeti als „großen Österreicher“"):
 # their subject is the speaker, their object the topic.
 EVALUATING = frozenset(
@@ -51,6 +65,7 @@ EVALUATING = frozenset(
     "bewertet beschrieb beschreibt lobte lobt".split()
 )
 CUES |= EVALUATING
+ENGLISH_CUES = frozenset("said says told wrote added asked stated tweeted warned explained".split())
 PRONOUNS = frozenset(["er", "sie", "he", "she"])
 SPEAKER_KINDS = ("PER", "ORG")
 
@@ -140,13 +155,22 @@ def _genitive(mention: MentionInfo) -> bool:
     return text != mention.name and text.endswith("s") and mention.name.endswith(text[:-1])
 
 
+# Nouns for people by what they do, beyond the gazetteer's roles: "der Schriftsteller", "die
+# Archäologin", "der Friedensnobelpreisträger" (only before a person's name).
+_PERSON_NOUN = re.compile(
+    r"^[A-ZÄÖÜ][a-zäöüß-]+(?:ler|ner|träger|log|loge|ist|eur|ant|ent)(?:in|innen|en|n|e)?$"
+)
+
+
 def _role_phrase(doc: Doc, start: int, end: int) -> bool:
     """ "der Oberkommandierende General der US-Streitkräfte im Irak," — words that only describe
     the person named next: a role word, with articles, adjectives, linkers and names."""
     from bot.analyse.gazetteer import is_role_word  # noqa: PLC0415 — avoids an import cycle
 
     tokens = doc[start:end]
-    if not len(tokens) or not any(is_role_word(t.text.split("-")[-1]) for t in tokens[:4]):
+    if not len(tokens) or not any(
+        is_role_word(t.text.split("-")[-1]) or _PERSON_NOUN.search(t.text) for t in tokens[:4]
+    ):
         return False
     for token in tokens:
         if token.text in (",", "-"):
@@ -204,15 +228,24 @@ def _speaker_after(doc: Doc, quote_end: int, limit: int, ctx: _Context, quote_sp
         return None
     if doc[i].lower_ not in CUES:
         # English order: "…," Rubio said / "…," the spokeswoman Tammy Bruce said.
+        # Not German word order: "…“, Trainer Feld bezeichnete das Urteil als „…“" starts the
+        # next clause, whose verb has its own object — the cue must end the clause.
         named = [m for m in ctx.within(i, min(limit, i + 5)) if m.end < limit]
         if (
             named
             and doc[named[0].end].lower_ in CUES
             and all(not t.is_punct for t in doc[i : named[0].end])
+            and (
+                doc[named[0].end].lower_ in ENGLISH_CUES
+                or named[0].end + 1 >= limit
+                or doc[named[0].end + 1].is_punct
+            )
         ):
             return named[0].name, doc[named[0].end].text
         return None
     cue = doc[i].text
+    if cue.lower() in ("hieß", "heißt") and i + 1 < limit and doc[i + 1].lower_ == "es":
+        i += 1  # "…“, hieß es vom Abgeordneten Viktor Oserow"
     mention = _named_after_cue(doc, i, min(limit, i + 6), ctx, limit)
     if mention is not None:
         return mention.name, cue
@@ -236,12 +269,56 @@ def _speaker_before(doc: Doc, start: int, quote_start: int, ctx: _Context, quote
             if before and before[-1].end == colon:
                 return before[-1].name, ":"
         return None
+    # A later clause with its own subject right before its verb speaks for itself: "Klose nannte
+    # die Strafe „…“, Bundestrainer Löw bezeichnete das Urteil als „…“".
+    subject = _subject_before(doc, cues[0] + 1, cues[-1], ctx)
+    if subject is not None:
+        return subject.name, doc[cues[-1]].text
     # The main clause's reporting verb: "Peskov sagte, dass … und stellte fest"; when it names
     # nobody, the one closest to the quote ("Die EU-Kommission kritisierte …: So sagte Rehn: „…“").
     found = _cue_speaker(doc, start, cues[0], quote_start, ctx, quote_spans)
     if found is None and cues[-1] != cues[0]:
         found = _cue_speaker(doc, cues[0] + 1, cues[-1], quote_start, ctx, quote_spans)
     return found
+
+
+def _subject_before(doc: Doc, start: int, verb: int, ctx: _Context) -> MentionInfo | None:
+    """The person right before a verb, an apposition in parentheses or commas skipped: "Sandra
+    Boser (Grüne), erklärte"."""
+    end = verb
+    while end > start and doc[end - 1].text == ",":
+        end -= 1
+    if end > start and doc[end - 1].text == ")":
+        opening = next(
+            (j for j in range(end - 2, max(start, end - 6) - 1, -1) if doc[j].text == "("), None
+        )
+        end = opening if opening is not None else end
+    while end > start and doc[end - 1].text == ",":
+        end -= 1
+    subject = [m for m in ctx.within(start, end) if m.end == end and m.label == "PER"]
+    if subject and doc[subject[-1].start - 1].text != "(":
+        return subject[-1]
+    return None
+
+
+def _opens_sentence(doc: Doc, start: int, mention: MentionInfo) -> bool:
+    """Only role words, articles, adjectives and names before the mention: it opens the
+    sentence as its subject ("Der frühere Bürgermeister Henning Scherf")."""
+    from bot.analyse.gazetteer import is_role_word  # noqa: PLC0415 — avoids an import cycle
+
+    for token in doc[start : mention.start]:
+        word = token.text
+        if not (
+            word in (",", "-")
+            or token.lower_ in _ROLE_LINKERS
+            or token.lower_ in ("auch", "so")
+            or _ADJECTIVE.search(word.split("-")[-1])
+            or is_role_word(word.split("-")[-1])
+            or (token.is_title and not token.is_stop)
+            or token.like_num
+        ):
+            return False
+    return True
 
 
 def _cue_speaker(
@@ -260,13 +337,18 @@ def _cue_speaker(
         # "Wie Norman Paech, der … Eberhardt Schultz …, feststellt": the wie-clause's subject
         return persons[0].name, cue
     after_cue = _named_after_cue(doc, cue_index, min(quote_start, cue_index + 4), ctx, quote_start)
-    if after_cue is not None:
+    if cue.lower() in ("so", "laut"):  # "so Macron", "laut Peskov": the name follows, or none
+        return (after_cue.name, cue) if after_cue is not None else None
+    # The person opening the sentence is its subject: "Henning Scherf (SPD) warnte die CDU vor
+    # …", "Jim DeMint … wollte sich nach einem Treffen mit Romney nicht festlegen, sagte aber".
+    subject = persons[0] if persons and _opens_sentence(doc, start, persons[0]) else None
+    if after_cue is not None and not (subject and after_cue.label != "PER"):
         return after_cue.name, cue
     pronoun = doc[cue_index - 1] if cue_index > start else None
     if pronoun is not None and pronoun.lower_ in PRONOUNS and not _plural(doc[cue_index]):
         return ctx.last_person_before(cue_index - 1, quote_spans, pronoun.text), cue
     if persons:
-        return persons[-1].name, cue
+        return (subject or persons[-1]).name, cue
     return (before[-1].name, cue) if before else None
 
 
@@ -299,6 +381,13 @@ def _plural(cue: Token) -> bool:
     return cue.lower_.endswith(("ten", "en")) and cue.lower_ not in ("zufolge",)
 
 
+# Verbs that close a sentence of reported speech with its speaker: "…, sagte Jana Greif."
+_CLOSING_CUES = frozenset(
+    "so sagte sagt erklärte erklärt betonte betont meinte meint schrieb schreibt warnte "
+    "berichtete ergänzte ergänzt".split()
+)
+
+
 def _so_frame(doc: Doc, quote_end: int, limit: int, ctx: _Context):
     """ "„…“, da …, so die FIFA." — a "so"/"sagte" frame later in the quote's sentence."""
     inside = False  # a later quote in the same sentence: "Die „…“ hätten „…“, so Murtha."
@@ -309,7 +398,7 @@ def _so_frame(doc: Doc, quote_end: int, limit: int, ctx: _Context):
             inside = False
         elif inside:
             continue
-        elif doc[i].text == "," and doc[i + 1].lower_ in ("so", "sagte", "erklärte", "betonte"):
+        elif doc[i].text == "," and doc[i + 1].lower_ in _CLOSING_CUES:
             mention = _named_after_cue(doc, i + 1, min(limit, i + 6), ctx, limit)
             if mention is not None and (mention.end >= limit or doc[mention.end].is_punct):
                 return mention.name, doc[i + 1].text
@@ -317,25 +406,50 @@ def _so_frame(doc: Doc, quote_end: int, limit: int, ctx: _Context):
 
 
 # Konjunktiv I forms that mark a sentence as reported speech ("Jeder Pädagoge könne „…“").
+# (The third person singular of common verbs: "es drohe", "die Studie zeige", "es gelte".)
 SUBJUNCTIVE = frozenset(
-    "sei seien habe könne könnten müsse werde solle wolle dürfe gebe stehe zeige bleibe "
-    "gehe komme liege wisse brauche fehle hätten wäre wären würde würden".split()
+    "sei seien habe könne könnten müsse werde solle wolle dürfe möge gebe stehe zeige bleibe "
+    "gehe komme liege wisse brauche fehle hätte hätten wäre wären würde würden gäbe käme "
+    "drohe handle handele gelte trage lasse sehe halte finde führe mache bestehe entspreche "
+    "betrage reiche erwarte plane arbeite verfüge nehme lebe wirke hänge laufe falle scheine "
+    "wachse sinke steige bedeute koste diene erfordere ändere tue glaube denke lehne "
+    "unterstütze fordere verlange erhalte sorge verstoße widerspreche bringe beginne zahle "
+    "befinde bemühe beziehe spreche verliere gewinne entscheide treffe helfe schaffe suche "
+    "stimme kenne".split()
 )
+MAX_REPORTED_CHAIN = 3  # sentences of reported speech that go on without naming the speaker
 
 
-def _reported_before(doc: Doc, sents: list[Span], first: int, quotes: list[QuoteInfo], ctx):
+def _subjunctive(tokens, quote_spans=()) -> bool:
+    return any(
+        t.lower_ in SUBJUNCTIVE and not any(s <= t.i < e for s, e in quote_spans) for t in tokens
+    )
+
+
+def _reported_before(
+    doc: Doc, sents: list[Span], first: int, quotes: list[QuoteInfo], ctx, reported, quote_spans
+):
     """A quote in reported speech (Konjunktiv, or a sentence that is only the quote) that names
-    nobody continues the speaker of the sentence before: the previous sentence's attributed
-    quote, else its one person when it has a reporting verb."""
-    if first == 0:
-        return None
-    previous = [q for q in quotes if q.sentence == first - 1 and q.speaker]
-    if previous:
-        return previous[-1].speaker, previous[-1].cue
-    sent = sents[first - 1]
-    persons = {m.name for m in ctx.within(sent.start, sent.end) if m.label == "PER"}
-    if len(persons) == 1 and any(t.lower_ in CUES or t.text == ":" for t in sent):
-        return next(iter(persons)), None
+    nobody continues the speaker of the sentence before: its attributed quote or reported
+    speech, else its one person when it has a reporting verb. A sentence before that is itself
+    reported speech naming nobody ("Es drohe …", "Das wolle er …") is looked through."""
+    for back in range(first - 1, max(-1, first - 1 - MAX_REPORTED_CHAIN), -1):
+        previous = [q for q in quotes if q.sentence == back and q.speaker]
+        if previous:
+            return previous[-1].speaker, previous[-1].cue
+        if back in reported:
+            return reported[back]
+        sent = sents[back]
+        persons = {m.name for m in ctx.within(sent.start, sent.end) if m.label == "PER"}
+        if len(persons) == 1 and any(t.lower_ in CUES or t.text == ":" for t in sent):
+            return next(iter(persons)), None
+        if persons:
+            # "Doch sei es, so der Schriftsteller Musa Okwanga …, ein Versagen gewesen."
+            return _so_frame(doc, sent.start, sent.end, ctx) or _speaker_before(
+                doc, sent.start, sent.end, ctx, quote_spans
+            )
+        if not _subjunctive(sent, quote_spans):
+            return None
     return None
 
 
@@ -360,9 +474,17 @@ def _sentence_subject(doc: Doc, start: int, quote_start: int, ctx: _Context, quo
         for m in ctx.within(start, quote_start)
         if not any(s <= m.start < e for s, e in quote_spans)
     ]
-    persons = {m.name for m in before if m.label == "PER"}
-    topic = any(doc[i].lower_ in _NOT_SPEAKING for i in range(start, quote_start))
-    if len(persons) == 1 and not topic:
+    # A person right after "über", "gegen", "nannte" … is the topic: "Den Unmut über Stoibers
+    # Äußerungen brachte die Sprecherin Annette Widmann-Mauz zum Ausdruck: „…“".
+    persons = {
+        m.name
+        for m in before
+        if m.label == "PER"
+        and not _genitive(m)
+        and not any(t.lower_ in _NOT_SPEAKING for t in doc[max(start, m.start - 3) : m.start])
+    }
+    topic = [m for m in before if any(t.lower_ in _NOT_SPEAKING for t in doc[start : m.start])]
+    if len(persons) == 1 and len(topic) < len(before):
         return next(iter(persons)), None
     return None
 
@@ -373,7 +495,6 @@ def _subject_frame(doc: Doc, start: int, quote_start: int, ctx: _Context, quote_
     sentence as its subject — only role words, articles and adjectives before the name, a verb
     right after it (an apposition or "(CDU)" in between is skipped) — is the speaker when the
     quote is an "als „…“" phrase or no other person comes between."""
-    from bot.analyse.gazetteer import is_role_word  # noqa: PLC0415 — avoids an import cycle
 
     persons = [
         m
@@ -395,18 +516,8 @@ def _subject_frame(doc: Doc, start: int, quote_start: int, ctx: _Context, quote_
     if not persons:
         return None
     subject = persons[0]
-    for token in doc[start : subject.start]:
-        word = token.text
-        if not (
-            word in (",", "-")
-            or token.lower_ in _ROLE_LINKERS
-            or token.lower_ in ("auch", "so")
-            or _ADJECTIVE.search(word.split("-")[-1])
-            or is_role_word(word.split("-")[-1])
-            or (token.is_title and not token.is_stop)
-            or token.like_num
-        ):
-            return None
+    if not _opens_sentence(doc, start, subject):
+        return None
     i = subject.end
     if i < quote_start and doc[i].text == "(":
         while i < quote_start and doc[i].text != ")":
@@ -428,7 +539,10 @@ def _subject_frame(doc: Doc, start: int, quote_start: int, ctx: _Context, quote_
         i = close + 1
     if i >= quote_start or not doc[i].is_lower or doc[i].lower_ in _NOT_SPEAKING:
         return None
-    between = [m for m in persons if m.start >= i]
+    # A person in a dass-clause is its subject, not the speaker: "Jackson geht davon aus, dass
+    # Spector „…“ habe".
+    clause = next((j for j in range(i, quote_start) if doc[j].lower_ == "dass"), quote_start)
+    between = [m for m in persons if i <= m.start < clause]
     lead = [t.lower_ for t in doc[max(i, quote_start - 3) : quote_start]]
     if between and "als" not in lead:
         return None
@@ -442,6 +556,82 @@ SUBJUNCTIVE_PLURAL = frozenset("seien hätten wären könnten".split())
 _NOT_SPEAKING = frozenset(
     "über gegen nannte nennt bezeichnete bezeichnet wonach nachdem als ob wie warf wirft".split()
 )
+
+
+def _parenthetical(doc: Doc, quote_start: int, ctx: _Context):
+    """ "…, Mohammed ElBaradei („Mir fällt niemand ein …“), und …": a quote in parentheses
+    right after a name."""
+    if quote_start < 2 or doc[quote_start - 1].text != "(":
+        return None
+    named = [m for m in ctx.within(max(0, quote_start - 6), quote_start - 1)]
+    if named and named[-1].end == quote_start - 1:
+        return named[-1].name, None
+    return None
+
+
+# Verbs that follow "Das"/"Dies" when the sentence after a quote names who said it ("„…“ Das
+# musste Finanzminister X einräumen").
+_AFTER_THAT = CUES | frozenset("musste muss hat hatte habe wollte will gab räumte".split())
+
+
+def _named_in_next(doc: Doc, sents: list[Span], last: int, quote_end: int, ctx: _Context):
+    """ "„Ja, es gibt Zumutungen.“ Das musste Bundesfinanzminister Peer Steinbrück einräumen."
+    — a quote that ends its sentence, and a next sentence that opens with "Das"/"Dies"/"So", a
+    verb and the one person who said it."""
+    if last + 1 >= len(sents) or any(not t.is_punct for t in doc[quote_end : sents[last].end]):
+        return None
+    following = sents[last + 1]
+    if len(following) < 3 or following[0].lower_ not in ("das", "dies", "so"):
+        return None
+    if following[1].lower_ not in _AFTER_THAT:
+        return None
+    persons = {m.name for m in ctx.within(following.start, following.end) if m.label == "PER"}
+    return (next(iter(persons)), following[1].text) if len(persons) == 1 else None
+
+
+_RELATIVE = frozenset("der die das welcher welche welches".split())
+_PASSIVE = frozenset("wird wurde werden wurden worden".split())
+
+
+def _judging_clause(doc: Doc, start: int, quote_start: int, ctx: _Context):
+    """Who judges a phrase marked by "als „…“": the antecedent of a relative clause ("vom
+    Fahrgastverband IGEB, der diese Maßnahme als „Kapitulation“ sieht") or a passive's agent
+    ("wird vom Deutschen Wetterdienst als „sehr hoch“ eingestuft")."""
+    if quote_start - 1 < start or doc[quote_start - 1].lower_ != "als":
+        return None
+    for i in range(quote_start - 2, start, -1):
+        if doc[i].text == "," and doc[i + 1].lower_ in _RELATIVE:
+            named = [m for m in ctx.within(start, i) if m.end == i]
+            return (named[-1].name, None) if named else None
+        if doc[i].is_punct:
+            break
+    if not any(t.lower_ in _PASSIVE for t in doc[start:quote_start]):
+        return None
+    agents = [
+        m
+        for m in ctx.within(start, quote_start)
+        if any(t.lower_ in ("von", "vom", "durch") for t in doc[max(start, m.start - 2) : m.start])
+    ]
+    return (agents[-1].name, None) if len(agents) == 1 else None
+
+
+_COPULA = frozenset("ist sei war wäre bleibt bleibe".split())
+
+
+def _for_frame(doc: Doc, start: int, quote_start: int, ctx: _Context):
+    """ "Für den Gesundheitsminister José Temporão ist die Lage „alarmierend“": whose view
+    a "Für X ist …" sentence gives."""
+    if doc[start].lower_ != "für":
+        return None
+    named = [m for m in ctx.within(start + 1, quote_start) if m.label == "PER"]
+    if not named or named[0].end >= quote_start or doc[named[0].end].lower_ not in _COPULA:
+        return None
+    if not all(
+        t.lower_ in _ROLE_LINKERS or t.is_title or _ADJECTIVE.search(t.text)
+        for t in doc[start + 1 : named[0].start]
+    ):
+        return None
+    return named[0].name, None
 
 
 def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
@@ -460,6 +650,9 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
         found.append((span, text))
     quote_spans = [(span.start, span.end) for span, _ in found]
     quotes: list[QuoteInfo] = []
+    # Reported speech first: a quote in the sentences after it may continue its speaker.
+    reported = find_reported(doc, sents, ctx, boilerplate, set())
+    reported_speech = {q.sentence: (q.speaker, q.cue) for q in reported}
     headline = _headline_end(doc.text)
     for span, text in found:
         if len(text.split()) < MIN_WORDS:
@@ -468,11 +661,27 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
             # A short phrase in quotation marks is a quote only with a reporting verb around it.
             first = _quote_sentence(doc, span, sent_starts)
             last = _sentence_of(doc, max(span.end - 1, span.start), sent_starts)
-            short = _speaker_after(
-                doc, span.end, sents[last].end, ctx, quote_spans
-            ) or _speaker_before(doc, sents[first].start, span.start, ctx, quote_spans)
+            short = (
+                _parenthetical(doc, span.start, ctx)
+                or _speaker_after(doc, span.end, sents[last].end, ctx, quote_spans)
+                or _speaker_before(doc, sents[first].start, span.start, ctx, quote_spans)
+                or _so_frame(doc, span.end, sents[last].end, ctx)
+                or _for_frame(doc, sents[first].start, span.start, ctx)
+            )
             if short is None and _judged(doc, sents[first].start, span.start):
-                short = _subject_frame(doc, sents[first].start, span.start, ctx, quote_spans)
+                short = _subject_frame(
+                    doc, sents[first].start, span.start, ctx, quote_spans
+                ) or _judging_clause(doc, sents[first].start, span.start, ctx)
+            sentence = sents[first]
+            if (
+                short is None
+                and _subjunctive(sentence, quote_spans)
+                and not [m for m in ctx.within(sentence.start, sentence.end) if m.label == "PER"]
+            ):
+                # "Die Versorgung sei „stark gefährdet“": reported speech going on.
+                short = _reported_before(
+                    doc, sents, first, quotes, ctx, reported_speech, quote_spans
+                )
             # A colon alone frames no short phrase: "CSU: Abschiebungen „mit Linienflügen“" is a
             # headline's scare quote.
             if short and short[0] and short[1] != ":" and first not in boilerplate:
@@ -484,7 +693,8 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
             continue
         sent_start = sents[first].start
         attribution = (
-            _speaker_after(doc, span.end, sents[last].end, ctx, quote_spans)
+            _parenthetical(doc, span.start, ctx)
+            or _speaker_after(doc, span.end, sents[last].end, ctx, quote_spans)
             or _speaker_before(doc, sent_start, span.start, ctx, quote_spans)
             or _speaker_following(doc, span.end, sents[last].end, ctx)
             or _subject_frame(doc, sent_start, span.start, ctx, quote_spans)
@@ -498,9 +708,13 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
             attribution = _so_frame(doc, span.end, sents[last].end, ctx)
             sentence = doc[sent_start : sents[last].end]
             named = [m for m in ctx.within(sent_start, sents[last].end) if m.label == "PER"]
-            reported = any(t.lower_ in SUBJUNCTIVE for t in sentence) or len(lead) <= 1
-            if attribution is None and reported and not named:
-                attribution = _reported_before(doc, sents, first, quotes, ctx)
+            in_reported = any(t.lower_ in SUBJUNCTIVE for t in sentence) or len(lead) <= 1
+            if attribution is None and not lead:
+                attribution = _named_in_next(doc, sents, last, span.end, ctx)
+            if attribution is None and in_reported and not named:
+                attribution = _reported_before(
+                    doc, sents, first, quotes, ctx, reported_speech, quote_spans
+                )
             if attribution is None and not lead and not named and first > 0:
                 # A quote opening its sentence continues the sentence before: "Khan verurteilte
                 # die Haltung der Regierung. „…“"
@@ -512,8 +726,8 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
                 )
             speaker, cue = attribution if attribution else (None, None)
         quotes.append(QuoteInfo(text, speaker, cue, span.start_char, first))
-    quotes += find_reported(doc, sents, ctx, boilerplate, {q.sentence for q in quotes})
-    return quotes
+    direct = {q.sentence for q in quotes}
+    return quotes + [q for q in reported if q.sentence not in direct]
 
 
 MAX_HEADLINE_WORDS = 20

@@ -43,7 +43,9 @@ def role_before(doc: Doc, start: int, sent_start: int) -> str | None:
     if head is None:
         return None
     between = doc[head + 1 : last + 1]
-    if len(between) and between[0].lower_ not in LINKERS:
+    # "Oberrabbiner Israels, Yona Metzger": a genitive name completes the role too.
+    genitive = len(between) == 1 and between[0].is_title and between[0].text.endswith("s")
+    if len(between) and between[0].lower_ not in LINKERS and not genitive:
         return None
     first = head
     while first - 1 >= sent_start:
