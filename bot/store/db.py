@@ -135,13 +135,28 @@ def _fit_strings(session: Session, _context, _instances) -> None:
     for row in (*session.new, *session.dirty):
         for key, length in _text_columns(type(row)):
             value = getattr(row, key)
-            if not isinstance(value, str):
-                continue
-            fitted = value.replace("\x00", "") if "\x00" in value else value
-            if length is not None and len(fitted) > length:
-                fitted = fitted[:length]
-            if fitted is not value:
+            if isinstance(value, str) and (fitted := _fit(value, length)) is not value:
                 setattr(row, key, fitted)
+
+
+def _fit(value: str, length: int | None) -> str:
+    fitted = value.replace("\x00", "") if "\x00" in value else value
+    return fitted[:length] if length is not None and len(fitted) > length else fitted
+
+
+@functools.cache
+def _table_text_columns(table: Table) -> tuple[tuple[str, int | None], ...]:
+    return tuple((c.key, c.type.length) for c in table.columns if isinstance(c.type, String))
+
+
+def fit_strings(table: Table, row: dict) -> dict:
+    """A row for a Core insert into `table`, its strings fitted as `_fit_strings` fits the
+    ORM's (in place)."""
+    for key, length in _table_text_columns(table):
+        value = row.get(key)
+        if isinstance(value, str):
+            row[key] = _fit(value, length)
+    return row
 
 
 def insert_or_ignore(session: Session, table: Table, rows: list[dict], keys: list[str]) -> int:
