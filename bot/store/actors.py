@@ -159,21 +159,19 @@ class ActorBook:
             session.execute(insert(table), rows)
 
 
+_BOOK = "morgenlage_actor_book"
+
+
 def actor_book(session: Session) -> ActorBook:
     """The unit of work's book (made on first use)."""
-    return session.info.setdefault("morgenlage_actor_book", ActorBook())
+    return session.info.setdefault(_BOOK, ActorBook())
 
 
 def write_pending(session: Session) -> None:
     """Write what the unit of work's book holds (before reading or moving the rows)."""
-    book = session.info.get("morgenlage_actor_book")
+    book = session.info.get(_BOOK)
     if book is not None:
         book.write(session)
-
-
-def _forget_book(session: Session) -> None:
-    """After aliases moved outside the book (`detach_alias`): the next lookups read anew."""
-    session.info.pop("morgenlage_actor_book", None)
 
 
 def _lookup_forms(name: str) -> tuple[set[str], set[str]]:
@@ -378,8 +376,8 @@ def record_spellings(
 ) -> None:
     """Count the article's spellings of an actor once each; new spellings become aliases (a
     bare surname only while no other person has it)."""
+    book = actor_book(session)
     for name in dict.fromkeys(names):
-        book = actor_book(session)  # anew each time: a detach (above) drops the old one
         alias = book.named(session, name)
         if alias is None and word_count(name) == 1 and actor.kind == "PER":
             surname = last_word_key(name)
@@ -463,8 +461,13 @@ def detach_alias(session: Session, alias: ActorAlias) -> Actor:
                 .values({column.key: new.id}),
                 execution_options={"synchronize_session": False},
             )
-        session.expire_all()
-    _forget_book(session)
+        # Loaded rows of the moved articles are stale now (nothing else is: all was written).
+        for row in list(session.identity_map.values()):
+            if isinstance(row, ArticleActor | Mention | Quote) and row.article_id in moving:
+                session.expire(row)
+    book = session.info.get(_BOOK)
+    if book is not None and alias in book.owner:
+        book.owner[alias] = new
     return new
 
 
