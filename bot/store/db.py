@@ -176,6 +176,24 @@ def insert_or_ignore(session: Session, table: Table, rows: list[dict], keys: lis
     return len(session.execute(statement, rows).all())
 
 
+def insert_or_add(
+    session: Session, table: Table, rows: list[dict], keys: list[str], column: str
+) -> None:
+    """Insert the rows, or where their `keys` are taken add their `column` to the stored one —
+    counts kept up to date in one statement (ON CONFLICT DO UPDATE)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys, set_={column: table.c[column] + statement.excluded[column]}
+    )
+    session.execute(statement, rows)
+
+
 class Store:
     """The database: hands out sessions. Queries live in the modules beside this one."""
 
