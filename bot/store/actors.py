@@ -25,7 +25,7 @@ from bot.analyse.gazetteer import country_name, place_name
 from bot.analyse.lexicon import BITS, COMPOUND, kind_id
 from bot.analyse.names import genitive_stems, last_word_key, name_key, word_count
 from bot.analyse.types import ActorInfo
-from bot.store.db import fit_strings
+from bot.store.db import fit_strings, reserve_ids
 from bot.store.schema import Actor, ActorAlias, ArticleActor, ArticleAlias, Mention, Quote
 
 FUZZY_CUTOFF = 80
@@ -60,6 +60,7 @@ class ActorBook:
             f: collections.defaultdict(dict) for f in _FIELDS
         }
         self.loaded: dict[str, set[str]] = {f: set() for f in _FIELDS}
+        self.new_actors: list[Actor] = []
         self.new_aliases: list[ActorAlias] = []
         self.article_aliases: list[tuple[int, ActorAlias]] = []
         self.rows: list[tuple[Table, dict]] = []  # inserts whose values may be (new) actors
@@ -139,10 +140,17 @@ class ActorBook:
         """Write what waits: new actors (one flush: ids in the order they were made), their
         aliases, the articles' spellings, then the rows naming them (one statement per
         table)."""
+        actors = [actor for actor in self.new_actors if actor.id is None]
+        for actor, key in zip(
+            actors, reserve_ids(session, Actor.__table__, len(actors)), strict=True
+        ):
+            actor.id = key
+        self.new_actors = []
         session.flush()
         if self.new_aliases:
-            for alias in self.new_aliases:
-                alias.actor_id = self.owner[alias].id
+            ids = reserve_ids(session, ActorAlias.__table__, len(self.new_aliases))
+            for alias, key in zip(self.new_aliases, ids, strict=True):
+                alias.id, alias.actor_id = key, self.owner[alias].id
             session.add_all(self.new_aliases)
             self.new_aliases = []
             session.flush()
@@ -348,6 +356,7 @@ def resolve_actor(session: Session, info: ActorInfo) -> tuple[Actor, str]:
     actor = Actor(name=info.name, kind=info.kind)
     _BORN[actor] = next(_births)
     session.add(actor)
+    book.new_actors.append(actor)
     book.add_alias(actor, info.name)
     if info.kind == "PER" and word_count(info.name) >= 2:
         _release_shared_surname(session, actor, found.family)

@@ -11,7 +11,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from filelock import FileLock
-from sqlalchemy import Engine, String, Table, create_engine, event, inspect
+from sqlalchemy import Engine, String, Table, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -192,6 +192,28 @@ def insert_or_add(
         index_elements=keys, set_={column: table.c[column] + statement.excluded[column]}
     )
     session.execute(statement, rows)
+
+
+def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
+    """The next `count` ids of `table`'s integer key, as inserting the rows one by one would
+    have given them: rows with their ids set go in as one executemany, not one INSERT ...
+    RETURNING each. SQLite gives max + 1 (one writer: the unit of work holds the write lock
+    once it writes); PostgreSQL takes them from the column's sequence."""
+    if count <= 0:
+        return []
+    (key,) = table.primary_key.columns
+    if session.get_bind().dialect.name == "postgresql":
+        taken = session.connection().execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence(:table, :column))"
+                " FROM generate_series(1, :n)"
+            ),
+            {"table": table.name, "column": key.name, "n": count},
+        ).scalars()
+        return sorted(taken)
+    # Not through the session: its pending rows (those the ids are for) must not flush first.
+    start = (session.connection().execute(select(func.max(key))).scalar() or 0) + 1
+    return list(range(start, start + count))
 
 
 class Store:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.store.db import insert_or_add
+from bot.store.db import insert_or_add, reserve_ids
 from bot.store.schema import (
     Article,
     ArticleActor,
@@ -583,12 +583,13 @@ def assign_stories(session: Session, article_ids: Iterable[int]) -> int:
     for item in items:
         story, score = clusterer.assign(item)
         joined.append((item.key, story, score))
+    opened = [story for story in clusterer.stories if story.members and story.row is None]
+    for story, key in zip(opened, reserve_ids(session, Story.__table__, len(opened)), strict=True):
+        story.row = Story(id=key, title=story.title[:500])  # ids known: one executemany
+        session.add(story.row)
     for story in clusterer.stories:
         if not story.members:
             continue
-        if story.row is None:
-            story.row = Story(title=story.title[:500])
-            session.add(story.row)
         row = story.row
         row.first_seen_at, row.last_seen_at = story.first_seen, story.last_seen
         row.article_count = story.size
