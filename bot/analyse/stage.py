@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from bot.analyse.analyser import Analyser, NotAnalysed
 from bot.store import Store
-from bot.store.analysis import mark_skipped, save_analysis
+from bot.store.analysis import mark_skipped, save_analyses
 from bot.store.articles import pending_ids
 from bot.store.schema import Article
 from bot.stories.cluster import assign_stories_quietly
@@ -43,15 +43,18 @@ def analyse_pending(
                 ids = pending_ids(session, CHUNK)
                 if not ids:
                     break
-                articles = {i: session.get(Article, i) for i in ids}
-                for article_id, result in _analyse_chunk(analyser, list(articles.values())):
+                found = session.scalars(select(Article).where(Article.id.in_(ids)))
+                articles = {article.id: article for article in found}
+                analysed = []
+                for article_id, result in _analyse_chunk(analyser, [articles[i] for i in ids]):
                     article = articles[article_id]
                     if isinstance(result, NotAnalysed):
                         mark_skipped(session, article, result.reason)
                         report.skipped += 1
                     else:
-                        save_analysis(session, article, result)
-                        report.analysed += 1
+                        analysed.append((article, result))
+                save_analyses(session, analysed)  # together: a few statements per chunk
+                report.analysed += len(analysed)
                 assign_stories_quietly(session, ids)  # incremental: new articles join stories
                 bar.update(len(ids))
     return report

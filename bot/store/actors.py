@@ -2,160 +2,247 @@
 spelling) and by what a reader types ("rubio", "Rubios", "Marco Rubio", "Rubo", "Selenskyj").
 
 Every spelling is an alias (`ActorAlias`) with an indexed name key that folds case, accents and
-German/English transliteration; lookups go through that index and a small in-process cache of
-exact spellings, never a scan of the actors. A bare surname joins the one full name the store
-knows; when a second person with that surname appears, the join is undone (`detach_alias`).
+German/English transliteration. While analyses are stored, a unit of work's lookups go through
+its `ActorBook`: the aliases of every name a chunk of articles may ask for, read in a few
+indexed queries up front, and the actors and aliases it makes, written together at the end —
+no query or flush per name. A bare surname joins the one full name the store knows; when a
+second person with that surname appears, the join is undone (`detach_alias`).
 """
 
 from __future__ import annotations
 
 import collections
+import itertools
+import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, utils
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.analyse.gazetteer import country_name, place_name
 from bot.analyse.lexicon import BITS, COMPOUND, kind_id
 from bot.analyse.names import genitive_stems, last_word_key, name_key, word_count
 from bot.analyse.types import ActorInfo
+from bot.store.db import fit_strings, reserve_ids
 from bot.store.schema import Actor, ActorAlias, ArticleActor, ArticleAlias, Mention, Quote
 
 FUZZY_CUTOFF = 80
-CACHE_SIZE = 20_000
+GENITIVE_ENDINGS = ("s", "’", "'")
+IN_LIST = 500  # values per IN (...) of a lookup query
+
+# --- the unit of work's book of aliases ----------------------------------------------------------
+
+_BORN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_births = itertools.count()
 
 
-# --- aliases -----------------------------------------------------------------------------------
+def _seniority(row: Actor | ActorAlias) -> tuple[int, int]:
+    """Older first: stored rows by id, then this unit of work's new ones (no id until they are
+    written) in the order they were made — the order their ids will have."""
+    return (0, row.id) if row.id is not None else (1, _BORN[row])
 
 
-class _SpellingCache:
-    """Exact spelling → (actor id, alias id), per database; an entry is checked against the
-    alias row (an identity-map or primary-key read) before use, so a rolled-back or moved
-    alias is never trusted."""
+_FIELDS = ("name", "name_key", "last_key")
+
+
+class ActorBook:
+    """The aliases (with their actors) a unit of work has looked up or made, by spelling, name
+    key and surname key. A lookup of keys not asked for before reads them in one indexed query;
+    `prefetch` asks for a whole chunk's at once. New actors, aliases, the articles' spellings and
+    rows that name new actors wait here until `write` (before anything else reads them: see
+    `detach_alias`), so storing a chunk costs a few statements, not a flush per name."""
 
     def __init__(self) -> None:
-        self.entries: collections.OrderedDict[str, tuple[int, int]] = collections.OrderedDict()
+        self.owner: dict[ActorAlias, Actor] = {}  # every alias in the book → its actor
+        self.index: dict[str, dict[str, dict[ActorAlias, None]]] = {
+            f: collections.defaultdict(dict) for f in _FIELDS
+        }
+        self.loaded: dict[str, set[str]] = {f: set() for f in _FIELDS}
+        self.new_actors: list[Actor] = []
+        self.new_aliases: list[ActorAlias] = []
+        self.article_aliases: list[tuple[int, ActorAlias]] = []
+        self.rows: list[tuple[Table, dict]] = []  # inserts whose values may be (new) actors
 
-    def get(self, session: Session, name: str) -> ActorAlias | None:
-        hit = self.entries.get(name)
-        if hit is not None:
-            alias = session.get(ActorAlias, hit[1])
-            if alias is not None and alias.name == name and alias.actor_id == hit[0]:
-                self.entries.move_to_end(name)
-                return alias
-            del self.entries[name]
-        alias = session.scalar(select(ActorAlias).where(ActorAlias.name == name))
-        if alias is not None:
-            self.put(alias)
+    # lookups
+    def load(self, session: Session, **wanted: Iterable[str]) -> None:
+        """Read the stored aliases with these spellings (`name`), name keys or surname keys
+        not read before."""
+        missing = {f: sorted(set(v) - self.loaded[f]) for f, v in wanted.items()}
+        with session.no_autoflush:
+            for field, values in missing.items():
+                column = getattr(ActorAlias, field)
+                for start in range(0, len(values), IN_LIST):
+                    part = values[start : start + IN_LIST]
+                    for alias, actor in session.execute(
+                        select(ActorAlias, Actor)
+                        .join(Actor, Actor.id == ActorAlias.actor_id)
+                        .where(column.in_(part))
+                    ).all():
+                        if alias not in self.owner:  # the book's own state is newer
+                            self._enter(alias, actor)
+                self.loaded[field].update(values)
+
+    def where(
+        self,
+        session: Session,
+        names: Iterable[str] = (),
+        keys: Iterable[str] = (),
+        lasts: Iterable[str] = (),
+    ) -> list[tuple[ActorAlias, Actor]]:
+        """Aliases spelt as one of `names`, or with one of the name `keys` or surname keys
+        (`lasts`), each with its actor, oldest first."""
+        wanted = {"name": list(names), "name_key": list(keys), "last_key": list(lasts)}
+        self.load(session, **wanted)
+        found: dict[ActorAlias, None] = {}
+        for field, values in wanted.items():
+            for value in values:
+                found.update(self.index[field].get(value, {}))
+        return [(alias, self.owner[alias]) for alias in sorted(found, key=_seniority)]
+
+    def named(self, session: Session, name: str) -> ActorAlias | None:
+        rows = self.where(session, names=[name])
+        return rows[0][0] if rows else None
+
+    # changes
+    def _enter(self, alias: ActorAlias, actor: Actor) -> None:
+        self.owner[alias] = actor
+        for field in _FIELDS:
+            self.index[field][getattr(alias, field)][alias] = None
+
+    def add_alias(self, actor: Actor, name: str) -> ActorAlias:
+        alias = ActorAlias(
+            actor_id=actor.id,
+            name=name,
+            name_key=name_key(name)[:300],
+            last_key=last_word_key(name)[:100],
+            words=word_count(name),
+            uses=0,
+        )
+        _BORN[alias] = next(_births)
+        self.new_aliases.append(alias)
+        self._enter(alias, actor)
         return alias
 
-    def put(self, alias: ActorAlias) -> None:
-        if alias.id is None:
-            return
-        self.entries[alias.name] = (alias.actor_id, alias.id)
-        self.entries.move_to_end(alias.name)
-        while len(self.entries) > CACHE_SIZE:
-            self.entries.popitem(last=False)
+    def respell(self, alias: ActorAlias, name: str) -> None:
+        for field in _FIELDS:
+            self.index[field][getattr(alias, field)].pop(alias, None)
+        alias.name, alias.name_key = name, name_key(name)[:300]
+        alias.last_key, alias.words = last_word_key(name)[:100], word_count(name)
+        self._enter(alias, self.owner[alias])
+
+    def add_row(self, table: Table, row: dict) -> None:
+        """A row to insert with the others at `write`; an `Actor` value becomes its id."""
+        self.rows.append((table, row))
+
+    def write(self, session: Session) -> None:
+        """Write what waits: new actors (one flush: ids in the order they were made), their
+        aliases, the articles' spellings, then the rows naming them (one statement per
+        table)."""
+        actors = [actor for actor in self.new_actors if actor.id is None]
+        for actor, key in zip(
+            actors, reserve_ids(session, Actor.__table__, len(actors)), strict=True
+        ):
+            actor.id = key
+        self.new_actors = []
+        session.flush()
+        if self.new_aliases:
+            ids = reserve_ids(session, ActorAlias.__table__, len(self.new_aliases))
+            for alias, key in zip(self.new_aliases, ids, strict=True):
+                alias.id, alias.actor_id = key, self.owner[alias].id
+            session.add_all(self.new_aliases)
+            self.new_aliases = []
+            session.flush()
+        if self.article_aliases:
+            rows = [{"article_id": a, "alias_id": alias.id} for a, alias in self.article_aliases]
+            self.article_aliases = []
+            session.execute(insert(ArticleAlias), rows)
+        pending, self.rows = self.rows, []
+        by_table: dict[Table, list[dict]] = {}
+        for table, row in pending:
+            values = {k: v.id if isinstance(v, Actor) else v for k, v in row.items()}
+            by_table.setdefault(table, []).append(fit_strings(table, values))
+        for table, rows in by_table.items():
+            session.execute(insert(table), rows)
 
 
-_CACHES: dict[str, _SpellingCache] = {}
-GENITIVE_ENDINGS = ("s", "’", "'")
+_BOOK = "morgenlage_actor_book"
 
 
-def _cache(session: Session) -> _SpellingCache:
-    return _CACHES.setdefault(str(session.get_bind().url), _SpellingCache())
+def actor_book(session: Session) -> ActorBook:
+    """The unit of work's book (made on first use)."""
+    return session.info.setdefault(_BOOK, ActorBook())
 
 
-def _made_here(session: Session) -> dict[str, ActorAlias]:
-    """Aliases made in this session, by spelling: found before they are flushed (they are
-    written with the article's other rows, in one flush)."""
-    return session.info.setdefault("morgenlage_new_aliases", {})
+def write_pending(session: Session) -> None:
+    """Write what the unit of work's book holds (before reading or moving the rows)."""
+    book = session.info.get(_BOOK)
+    if book is not None:
+        book.write(session)
 
 
-def _unflushed(session: Session) -> list[ActorAlias]:
-    """This session's aliases not yet written (written ones go to the spelling cache)."""
-    made = _made_here(session)
-    for name, alias in list(made.items()):
-        if alias.id is not None or alias not in session:
-            del made[name]
-            if alias.id is not None:
-                _cache(session).put(alias)
-    return list(made.values())
+def _lookup_forms(name: str) -> tuple[set[str], set[str]]:
+    """The spellings and keys `_find_for` and `record_spellings` may look up for a name."""
+    stems = genitive_stems(name)
+    words = name.split() or [""]
+    names = {name, *(name + ending for ending in GENITIVE_ENDINGS)}
+    keys = {name_key(name), last_word_key(name), name_key(words[-1] + "s")}
+    keys.update(name_key(stem) for stem in stems)
+    return names, keys
 
 
-def alias_named(session: Session, name: str) -> ActorAlias | None:
-    made = _made_here(session).get(name)
-    if made is not None and made.id is None and made in session:
-        return made
-    return _cache(session).get(session, name)
-
-
-def _add_alias(session: Session, actor: Actor, name: str) -> ActorAlias:
-    alias = ActorAlias(
-        actor_id=actor.id,
-        name=name,
-        name_key=name_key(name)[:300],
-        last_key=last_word_key(name)[:100],
-        words=word_count(name),
-        uses=0,
-    )
-    session.add(alias)
-    _made_here(session)[name] = alias
-    return alias
-
-
-def _aliases_where(session: Session, condition, match) -> list[tuple[ActorAlias, Actor]]:
-    """Stored aliases meeting `condition` (through its indexes) and this session's unflushed
-    ones meeting `match`, each with its actor."""
-    found = {
-        id(alias): (alias, actor)
-        for alias, actor in session.execute(
-            select(ActorAlias, Actor).join(Actor, Actor.id == ActorAlias.actor_id).where(condition)
-        ).all()
-    }
-    for alias in _unflushed(session):
-        if id(alias) not in found and match(alias):
-            found[id(alias)] = (alias, session.get(Actor, alias.actor_id))
-    return list(found.values())
+def prefetch(session: Session, infos: Iterable[ActorInfo]) -> None:
+    """Read, in a few indexed queries, the aliases the lookups for these names will ask for,
+    and the spellings their actors are shown under."""
+    names: set[str] = set()
+    keys: set[str] = set()
+    for info in infos:
+        for name in (info.name, *info.surnames):
+            more_names, more_keys = _lookup_forms(name)
+            names |= more_names
+            keys |= more_keys
+    book = actor_book(session)
+    book.load(session, name=names, name_key=keys, last_key=keys)
+    book.load(session, name={actor.name for actor in book.owner.values()})
 
 
 def _most_used(rows: list[tuple[ActorAlias, Actor]], key: str) -> Actor | None:
-    """The actor most often written with a spelling of this key."""
+    """The actor most often written with a spelling of this key (the older one on a tie)."""
     uses: collections.Counter = collections.Counter()
-    actors = {}
+    actors: dict[Actor, None] = {}
     for alias, actor in rows:
         if alias.name_key == key:
-            uses[actor.id] += alias.uses or 0
-            actors[actor.id] = actor
+            uses[actor] += alias.uses or 0
+            actors[actor] = None
     if not actors:
         return None
-    return actors[min(actors, key=lambda i: (-uses[i], i))]
+    return min(actors, key=lambda actor: (-uses[actor], _seniority(actor)))
 
 
 def _owners(
     rows: list[tuple[ActorAlias, Actor]], surname_key: str, first_key: str | None = None
 ) -> list[Actor]:
-    """Persons with a full name ending in this surname key (and starting with `first_key`)."""
+    """Persons with a full name ending in this surname key (and starting with `first_key`),
+    oldest first."""
     owners = {
-        actor.id: actor
+        actor: None
         for alias, actor in rows
         if alias.last_key == surname_key
         and alias.words >= 2
         and actor.kind == "PER"
         and (first_key is None or alias.name_key.startswith(first_key + " "))
     }
-    return [owners[i] for i in sorted(owners)]
+    return sorted(owners, key=_seniority)
 
 
-def _family(session: Session, surname_keys: set[str]) -> list[tuple[ActorAlias, Actor]]:
+def _family(
+    session: Session, surname_keys: set[str], book: ActorBook | None = None
+) -> list[tuple[ActorAlias, Actor]]:
     """Every alias whose surname or whole name has one of these keys: the people a surname may
-    mean, and those known only by it."""
-    return _aliases_where(
-        session,
-        or_(ActorAlias.last_key.in_(surname_keys), ActorAlias.name_key.in_(surname_keys)),
-        lambda a: a.last_key in surname_keys or a.name_key in surname_keys,
-    )
+    mean, and those known only by it (through the unit of work's book, else from the store)."""
+    book = book or ActorBook()
+    return book.where(session, keys=surname_keys, lasts=surname_keys)
 
 
 def _bare_actor(rows: list[tuple[ActorAlias, Actor]], keys: set[str]) -> Actor | None:
@@ -179,24 +266,19 @@ class _Found:
     family: list[tuple[ActorAlias, Actor]]
 
 
-def _find_for(session: Session, info: ActorInfo) -> _Found:
-    """The stored actor a name of the analysis means, and the spelling to record for it: two
-    indexed queries at most, one for the name's spellings, one for its surname's family."""
+def _find_for(session: Session, book: ActorBook, info: ActorInfo) -> _Found:
+    """The stored actor a name of the analysis means, and the spelling to record for it: the
+    name's spellings, then its surname's family, all from the book."""
     name = info.name
-    if alias := alias_named(session, name):
-        return _Found(session.get(Actor, alias.actor_id), name, [])
+    if alias := book.named(session, name):
+        return _Found(book.owner[alias], name, [])
     words = name.split()
     person = info.kind == "PER"
     key = name_key(name)
     stems = genitive_stems(name)
     stem_keys = [name_key(stem) for stem in stems]
     genitives = [name + ending for ending in GENITIVE_ENDINGS]
-    keys = {key, *stem_keys}
-    near = _aliases_where(
-        session,
-        or_(ActorAlias.name_key.in_(keys), ActorAlias.name.in_(genitives)),
-        lambda a: a.name_key in keys or a.name in genitives,
-    )
+    near = book.where(session, names=genitives, keys={key, *stem_keys})
     if actor := _most_used(near, key):
         return _Found(actor, name, [])
     bare_stems = [stem for stem in stems if " " not in stem]
@@ -204,7 +286,7 @@ def _find_for(session: Session, info: ActorInfo) -> _Found:
     bare_keys = {surname, name_key(words[-1] + "s")}
     family = []
     if person or bare_stems:
-        family = _family(session, {*bare_keys, *(name_key(stem) for stem in bare_stems)})
+        family = _family(session, {*bare_keys, *(name_key(stem) for stem in bare_stems)}, book)
     if person and len(words) > 2:  # "Wladimir Wladimirowitsch Putin" ~ "Wladimir Putin"
         owners = _owners(family, surname, name_key(words[0]))
         if len(owners) == 1:
@@ -230,7 +312,9 @@ def _find_for(session: Session, info: ActorInfo) -> _Found:
     # "Gabriel Boric"): that spelling was this name.
     for alias, actor in near:
         if alias.name in genitives and _base_of_genitive(info):
-            _respell(session, alias, name)
+            if actor.name == alias.name:
+                actor.name = name
+            book.respell(alias, name)
             return _Found(actor, name, family)
     return _Found(None, name, family)
 
@@ -258,34 +342,22 @@ def _base_of_genitive(info: ActorInfo) -> bool:
     return info.kind == "PER" and len(info.name) >= 5 and not first
 
 
-def _respell(session: Session, alias: ActorAlias, name: str) -> None:
-    actor = session.get(Actor, alias.actor_id)
-    _cache(session).entries.pop(alias.name, None)
-    _made_here(session).pop(alias.name, None)
-    if actor.name == alias.name:
-        actor.name = name
-    alias.name, alias.name_key = name, name_key(name)[:300]
-    alias.last_key, alias.words = last_word_key(name)[:100], word_count(name)
-    session.flush()
-    _cache(session).put(alias)
-
-
 def resolve_actor(session: Session, info: ActorInfo) -> tuple[Actor, str]:
-    """The stored actor for an analysed name, created when new, and the spelling the article
-    used for it (a genitive recorded by its stem)."""
-    # The lookups see this session's new aliases themselves: no autoflush of the article's
-    # pending rows before each of them.
-    with session.no_autoflush:
-        found = _find_for(session, info)
+    """The stored actor for an analysed name, made when new (written with the unit of work's
+    other rows: `write_pending`), and the spelling the article used for it (a genitive
+    recorded by its stem)."""
+    book = actor_book(session)
+    found = _find_for(session, book, info)
     actor = found.actor
     if actor is not None:
         if info.kind == "PER" and actor.kind != "PER" and _person_after_all(actor.name):
             actor.kind = "PER"  # "Kramp-Karrenbauer", once taken for a place
         return actor, found.spelling
     actor = Actor(name=info.name, kind=info.kind)
+    _BORN[actor] = next(_births)
     session.add(actor)
-    session.flush()
-    _add_alias(session, actor, info.name)
+    book.new_actors.append(actor)
+    book.add_alias(actor, info.name)
     if info.kind == "PER" and word_count(info.name) >= 2:
         _release_shared_surname(session, actor, found.family)
     return actor, found.spelling
@@ -301,7 +373,7 @@ def _release_shared_surname(
         if (
             alias.name_key == surname_key
             and alias.words == 1
-            and owner.id != newcomer.id
+            and owner is not newcomer
             and owner.kind == "PER"
             and word_count(owner.name) >= 2
         ):
@@ -313,40 +385,40 @@ def record_spellings(
 ) -> None:
     """Count the article's spellings of an actor once each; new spellings become aliases (a
     bare surname only while no other person has it)."""
+    book = actor_book(session)
     for name in dict.fromkeys(names):
-        with session.no_autoflush:
-            alias = alias_named(session, name)
-            if alias is None and word_count(name) == 1 and actor.kind == "PER":
-                surname = last_word_key(name)
-                owners = _owners(_family(session, {surname}), surname)
-                if [o.id for o in owners] not in ([], [actor.id]):
-                    continue
+        alias = book.named(session, name)
+        if alias is None and word_count(name) == 1 and actor.kind == "PER":
+            surname = last_word_key(name)
+            owners = _owners(_family(session, {surname}, book), surname)
+            if owners not in ([], [actor]):
+                continue
         if alias is None:
-            alias = _add_alias(session, actor, name)
-        if alias.actor_id != actor.id or alias in seen:
+            alias = book.add_alias(actor, name)
+        if book.owner[alias] is not actor or alias in seen:
             continue
         seen.add(alias)
-        session.add(ArticleAlias(article_id=article_id, alias=alias))
+        book.article_aliases.append((article_id, alias))
         alias.uses = (alias.uses or 0) + 1
-        _prefer_spelling(session, actor, alias)
+        _prefer_spelling(session, book, actor, alias)
 
 
 def _rank(alias: ActorAlias) -> tuple:
     return (alias.words >= 2, alias.uses, alias.words)
 
 
-def _prefer_spelling(session: Session, actor: Actor, alias: ActorAlias) -> None:
+def _prefer_spelling(session: Session, book: ActorBook, actor: Actor, alias: ActorAlias) -> None:
     """The actor is shown under its most used full spelling."""
     if alias.name == actor.name:
         return
-    with session.no_autoflush:
-        shown = alias_named(session, actor.name)
-    if shown is None or shown.actor_id != actor.id or _rank(alias) > _rank(shown):
+    shown = book.named(session, actor.name)
+    if shown is None or book.owner[shown] is not actor or _rank(alias) > _rank(shown):
         actor.name = alias.name
 
 
 def forget_spellings(session: Session, article_id: int) -> None:
     """Undo an article's spelling counts (before it is analysed again)."""
+    write_pending(session)
     used = session.scalars(select(ArticleAlias).where(ArticleAlias.article_id == article_id))
     for row in used.all():
         row.alias.uses -= 1
@@ -357,7 +429,7 @@ def forget_spellings(session: Session, article_id: int) -> None:
 def detach_alias(session: Session, alias: ActorAlias) -> Actor:
     """Undo a merge: the spelling becomes an actor of its own, and the articles that named the
     old actor only this way move with it (mentions, quotes and all)."""
-    session.flush()
+    write_pending(session)  # what waits in the book is moved with the rest
     old = session.get(Actor, alias.actor_id)
     rest = [
         a
@@ -398,8 +470,13 @@ def detach_alias(session: Session, alias: ActorAlias) -> Actor:
                 .values({column.key: new.id}),
                 execution_options={"synchronize_session": False},
             )
-        session.expire_all()
-    _CACHES.clear()
+        # Loaded rows of the moved articles are stale now (nothing else is: all was written).
+        for row in list(session.identity_map.values()):
+            if isinstance(row, ArticleActor | Mention | Quote) and row.article_id in moving:
+                session.expire(row)
+    book = session.info.get(_BOOK)
+    if book is not None and alias in book.owner:
+        book.owner[alias] = new
     return new
 
 

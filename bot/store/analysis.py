@@ -1,5 +1,6 @@
 """Writing analysis results: actors resolved across articles (bot/store/actors.py), mentions,
-quotes, sentences."""
+quotes, sentences — a chunk of articles at a time, its rows inserted together (one statement per
+table: executemany)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,16 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from bot.analyse.types import ArticleAnalysis
-from bot.store.actors import forget_spellings, record_spellings, resolve_actor
+from bot.store.actors import (
+    actor_book,
+    forget_spellings,
+    prefetch,
+    record_spellings,
+    resolve_actor,
+    write_pending,
+)
 from bot.store.schema import (
+    Actor,
     Article,
     ArticleActor,
     Mention,
@@ -26,70 +35,89 @@ def clear_analysis(session: Session, article_id: int) -> None:
 
 def save_analysis(session: Session, article: Article, analysis: ArticleAnalysis) -> None:
     """Replace the article's analysis (re-running changes nothing) and mark it analysed."""
+    save_analyses(session, [(article, analysis)])
+
+
+def save_analyses(session: Session, results: list[tuple[Article, ArticleAnalysis]]) -> None:
+    """`save_analysis` for several articles, in order: their names looked up together, their
+    rows written together."""
+    prefetch(session, (info for _article, analysis in results for info in analysis.actors))
+    for article, analysis in results:
+        _save(session, article, analysis)
+    write_pending(session)
+
+
+def _save(session: Session, article: Article, analysis: ArticleAnalysis) -> None:
     if article.analysed_at is not None:  # a new article has nothing to replace
         clear_analysis(session, article.id)
-    ids: dict[str, int] = {}
+    actors: dict[str, Actor] = {}
     now = utcnow()
     counted: set = set()
-    rows: dict[int, ArticleActor] = {}
+    rows: dict[Actor, ArticleActor] = {}
     for info in analysis.actors:
         actor, spelling = resolve_actor(session, info)
         actor.last_seen_at = now
-        ids[info.name] = actor.id
+        actors[info.name] = actor
         record_spellings(session, article.id, actor, [spelling, *info.surnames], counted)
         # Two names of one article can resolve to one actor ("Rubio" and "Marco Rubio"); the
         # article's old rows are gone, so its rows are the ones made here.
-        existing = rows.get(actor.id)
+        existing = rows.get(actor)
         if existing is not None:
             existing.mentions += info.mentions
             existing.salience += info.salience
             existing.role = existing.role or info.role
         else:
-            rows[actor.id] = ArticleActor(
+            rows[actor] = ArticleActor(
                 article_id=article.id,
-                actor_id=actor.id,
+                actor=actor,
                 role=info.role,
                 mentions=info.mentions,
                 salience=info.salience,
             )
-            session.add(rows[actor.id])
-    session.add_all(
-        Mention(
-            article_id=article.id,
-            actor_id=ids[m.name],
-            text=m.text[:300],
-            label=m.label,
-            start_char=m.start_char,
-            end_char=m.end_char,
-            sentence=m.sentence,
+            session.add(rows[actor])
+    # The actors as they are now: a detach above may have written and moved earlier rows.
+    book = actor_book(session)
+    for m in analysis.mentions:
+        if m.name in actors:
+            book.add_row(
+                Mention.__table__,
+                {
+                    "article_id": article.id,
+                    "actor_id": actors[m.name],
+                    "text": m.text[:300],
+                    "label": m.label,
+                    "start_char": m.start_char,
+                    "end_char": m.end_char,
+                    "sentence": m.sentence,
+                },
+            )
+    for q in analysis.quotes:
+        book.add_row(
+            Quote.__table__,
+            {
+                "article_id": article.id,
+                "speaker_id": actors.get(q.speaker) if q.speaker else None,
+                "text": q.text,
+                "cue": q.cue,
+                "start_char": q.start_char,
+                "sentence": q.sentence,
+                "direct": q.direct,
+            },
         )
-        for m in analysis.mentions
-        if m.name in ids
-    )
-    session.add_all(
-        Quote(
-            article_id=article.id,
-            speaker_id=ids.get(q.speaker) if q.speaker else None,
-            text=q.text,
-            cue=q.cue,
-            start_char=q.start_char,
-            sentence=q.sentence,
-            direct=q.direct,
-        )
-        for q in analysis.quotes
-    )
     keys = {k.position: (rank, k.score) for rank, k in enumerate(analysis.key_sentences)}
-    session.add_all(
-        Sentence(
-            article_id=article.id,
-            position=i,
-            text=text,
-            boilerplate=i in analysis.boilerplate,
-            key_rank=keys.get(i, (None, None))[0],
-            score=keys.get(i, (None, None))[1],
+    for i, text in enumerate(analysis.sentences):
+        rank, score = keys.get(i, (None, None))
+        book.add_row(
+            Sentence.__table__,
+            {
+                "article_id": article.id,
+                "position": i,
+                "text": text,
+                "boilerplate": i in analysis.boilerplate,
+                "key_rank": rank,
+                "score": score,
+            },
         )
-        for i, text in enumerate(analysis.sentences)
-    )
     article.language = analysis.language
     article.status, article.skip_reason, article.analysed_at = "analysed", None, now
 

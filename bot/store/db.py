@@ -11,7 +11,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from filelock import FileLock
-from sqlalchemy import Engine, String, Table, create_engine, event, inspect
+from sqlalchemy import Engine, String, Table, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -135,13 +135,28 @@ def _fit_strings(session: Session, _context, _instances) -> None:
     for row in (*session.new, *session.dirty):
         for key, length in _text_columns(type(row)):
             value = getattr(row, key)
-            if not isinstance(value, str):
-                continue
-            fitted = value.replace("\x00", "") if "\x00" in value else value
-            if length is not None and len(fitted) > length:
-                fitted = fitted[:length]
-            if fitted is not value:
+            if isinstance(value, str) and (fitted := _fit(value, length)) is not value:
                 setattr(row, key, fitted)
+
+
+def _fit(value: str, length: int | None) -> str:
+    fitted = value.replace("\x00", "") if "\x00" in value else value
+    return fitted[:length] if length is not None and len(fitted) > length else fitted
+
+
+@functools.cache
+def _table_text_columns(table: Table) -> tuple[tuple[str, int | None], ...]:
+    return tuple((c.key, c.type.length) for c in table.columns if isinstance(c.type, String))
+
+
+def fit_strings(table: Table, row: dict) -> dict:
+    """A row for a Core insert into `table`, its strings fitted as `_fit_strings` fits the
+    ORM's (in place)."""
+    for key, length in _table_text_columns(table):
+        value = row.get(key)
+        if isinstance(value, str):
+            row[key] = _fit(value, length)
+    return row
 
 
 def insert_or_ignore(session: Session, table: Table, rows: list[dict], keys: list[str]) -> int:
@@ -159,6 +174,46 @@ def insert_or_ignore(session: Session, table: Table, rows: list[dict], keys: lis
         insert(table).on_conflict_do_nothing(index_elements=keys).returning(table.c[keys[0]])
     )
     return len(session.execute(statement, rows).all())
+
+
+def insert_or_add(
+    session: Session, table: Table, rows: list[dict], keys: list[str], column: str
+) -> None:
+    """Insert the rows, or where their `keys` are taken add their `column` to the stored one —
+    counts kept up to date in one statement (ON CONFLICT DO UPDATE)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys, set_={column: table.c[column] + statement.excluded[column]}
+    )
+    session.execute(statement, rows)
+
+
+def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
+    """The next `count` ids of `table`'s integer key, as inserting the rows one by one would
+    have given them: rows with their ids set go in as one executemany, not one INSERT ...
+    RETURNING each. SQLite gives max + 1 (one writer: the unit of work holds the write lock
+    once it writes); PostgreSQL takes them from the column's sequence."""
+    if count <= 0:
+        return []
+    (key,) = table.primary_key.columns
+    if session.get_bind().dialect.name == "postgresql":
+        taken = session.connection().execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence(:table, :column))"
+                " FROM generate_series(1, :n)"
+            ),
+            {"table": table.name, "column": key.name, "n": count},
+        ).scalars()
+        return sorted(taken)
+    # Not through the session: its pending rows (those the ids are for) must not flush first.
+    start = (session.connection().execute(select(func.max(key))).scalar() or 0) + 1
+    return list(range(start, start + count))
 
 
 class Store:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.store.db import insert_or_add, reserve_ids
 from bot.store.schema import (
     Article,
     ArticleActor,
@@ -527,17 +528,17 @@ def _store_background(session: Session, background: Background) -> None:
     if not background.added:
         return
     days = sorted(background.added)
-    existing = {
-        (row.day, row.term): row
-        for row in session.scalars(select(StoryTermDay).where(StoryTermDay.day.in_(days)))
-    }
-    for day, counts in background.added.items():
-        for term, articles in counts.items():
-            row = existing.get((day, term))
-            if row is None:
-                session.add(StoryTermDay(day=day, term=term, articles=articles))
-            else:
-                row.articles += articles
+    insert_or_add(
+        session,
+        StoryTermDay.__table__,
+        [
+            {"day": day, "term": term, "articles": articles}
+            for day, counts in background.added.items()
+            for term, articles in counts.items()
+        ],
+        ["term", "day"],
+        "articles",
+    )
     horizon = days[-1] - dt.timedelta(days=2 * background.days)
     session.execute(delete(StoryTermDay).where(StoryTermDay.day < horizon))
     background.added.clear()
@@ -582,12 +583,13 @@ def assign_stories(session: Session, article_ids: Iterable[int]) -> int:
     for item in items:
         story, score = clusterer.assign(item)
         joined.append((item.key, story, score))
+    opened = [story for story in clusterer.stories if story.members and story.row is None]
+    for story, key in zip(opened, reserve_ids(session, Story.__table__, len(opened)), strict=True):
+        story.row = Story(id=key, title=story.title[:500])  # ids known: one executemany
+        session.add(story.row)
     for story in clusterer.stories:
         if not story.members:
             continue
-        if story.row is None:
-            story.row = Story(title=story.title[:500])
-            session.add(story.row)
         row = story.row
         row.first_seen_at, row.last_seen_at = story.first_seen, story.last_seen
         row.article_count = story.size

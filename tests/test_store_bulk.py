@@ -1,0 +1,138 @@
+"""Storing analyses a chunk at a time (issue 14, "storage at model speed"): the same rows as one
+article at a time, in a number of statements that does not grow with the articles or names."""
+
+from __future__ import annotations
+
+from sqlalchemy import event, select
+
+from bot.analyse.types import ActorInfo, ArticleAnalysis, MentionInfo, QuoteInfo
+from bot.store import open_store
+from bot.store.analysis import save_analyses, save_analysis
+from bot.store.schema import (
+    Actor,
+    ActorAlias,
+    Article,
+    ArticleActor,
+    ArticleAlias,
+    Mention,
+    Quote,
+    Sentence,
+)
+from tests.conftest import store_url
+
+# Each article's names: spellings of one person, a bare surname joined to its full name and
+# undone by a second person with it ("Müller"), a genitive met before its name ("Borics").
+ARTICLES = [
+    ["Nicolás Maduro", "Selenskyj"],
+    ["Maduros", "Wolodymyr Selenskyj", "Thomas Müller"],
+    ["Maduro", "Volodymyr Zelenskyy", "Müller"],
+    ["Gabriel Borics", "Nicolas Maduro"],
+    ["Gerd Müller", "Gabriel Boric", "Müller"],
+    ["Sergej Lawrow", "Sergey Lavrov", "Lawrows"],
+    ["Europäische Union", "Thomas Müller", "Müllers"],
+]
+
+
+def _analysis(names: list[str], n: int) -> ArticleAnalysis:
+    kinds = {"Europäische Union": "ORG"}
+    actors = [
+        ActorInfo(name=name, kind=kinds.get(name, "PER"), mentions=1, salience=1.0 / (i + 1))
+        for i, name in enumerate(names)
+    ]
+    mentions = [
+        MentionInfo(name, name, kinds.get(name, "PER"), 0, len(name), 0, 1, i)
+        for i, name in enumerate(names)
+    ]
+    quotes = [QuoteInfo(f"Zitat {n}", names[0], "sagte", 0, 0)]
+    sentences = [f"Satz {i} über {name}." for i, name in enumerate(names)]
+    return ArticleAnalysis("de", actors, mentions, quotes, [], sentences, frozenset())
+
+
+def _articles(session, count: int) -> list[Article]:
+    articles = [
+        Article(url=f"file:///bulk/{n}.txt", title=f"T{n}", text=f"T{n}", content_hash=f"b{n}")
+        for n in range(count)
+    ]
+    session.add_all(articles)
+    session.flush()
+    return articles
+
+
+def _rows(session) -> dict[str, list[tuple]]:
+    def rows(*columns) -> list[tuple]:
+        return sorted(tuple(row) for row in session.execute(select(*columns)).all())
+
+    return {
+        "actors": rows(Actor.id, Actor.name, Actor.kind),
+        "aliases": rows(ActorAlias.id, ActorAlias.actor_id, ActorAlias.name, ActorAlias.uses),
+        "article_aliases": rows(ArticleAlias.article_id, ArticleAlias.alias_id),
+        "article_actors": rows(ArticleActor.article_id, ArticleActor.actor_id),
+        "mentions": rows(Mention.article_id, Mention.actor_id, Mention.text),
+        "quotes": rows(Quote.article_id, Quote.speaker_id, Quote.text),
+        "sentences": rows(Sentence.article_id, Sentence.position, Sentence.text),
+    }
+
+
+def test_a_chunk_stores_what_one_article_at_a_time_stores(tmp_path):
+    one_by_one = open_store(store_url(tmp_path, "single"))
+    with one_by_one.session() as session:
+        articles = [a.id for a in _articles(session, len(ARTICLES))]
+    for n, (article_id, names) in enumerate(zip(articles, ARTICLES, strict=True)):
+        with one_by_one.session() as session:
+            save_analysis(session, session.get(Article, article_id), _analysis(names, n))
+    chunked = open_store(store_url(tmp_path, "chunked"))
+    with chunked.session() as session:
+        articles = _articles(session, len(ARTICLES))
+        pairs = [
+            (a, _analysis(names, n))
+            for n, (a, names) in enumerate(zip(articles, ARTICLES, strict=True))
+        ]
+        save_analyses(session, pairs)
+    with one_by_one.session() as single, chunked.session() as chunk:
+        expected, got = _rows(single), _rows(chunk)
+    assert got == expected
+    # The identity rules held: one Maduro, one Selenskyj, the bare "Müller" on its own again.
+    names = [name for _id, name, _kind in got["actors"]]
+    assert sum("Maduro" in name for name in names) == 1
+    assert "Müller" in names and "Gabriel Boric" in names and "Gabriel Borics" not in names
+    one_by_one.close()
+    chunked.close()
+
+
+def _statements(tmp_path, name: str, count: int) -> int:
+    """Statements that storing `count` articles' analyses (every name new) takes."""
+    store = open_store(store_url(tmp_path, name))
+    with store.session() as session:
+        articles = _articles(session, count)
+        pairs = [
+            (a, _analysis([f"Person{n}a Nachname{n}a", f"Person{n}b Nachname{n}b"], n))
+            for n, a in enumerate(articles)
+        ]
+        seen = []
+        event.listen(store.engine, "before_cursor_execute", lambda *args: seen.append(1))
+        save_analyses(session, pairs)
+    store.close()
+    return len(seen)
+
+
+def test_storing_a_chunk_takes_the_same_statements_for_more_articles(tmp_path):
+    """No statement per article, name or row: twice the articles, the same statements."""
+    few, more = _statements(tmp_path, "few", 6), _statements(tmp_path, "more", 24)
+    assert few == more
+    assert more < 30
+
+
+def test_strings_written_in_bulk_are_fitted_to_their_columns(store):
+    """The rows inserted in bulk lose NULs and are cut to their columns as the ORM's are
+    (PostgreSQL refuses both and would lose the whole chunk)."""
+    analysis = _analysis(["Anna Beispiel"], 0)
+    analysis.sentences = ["Ein Satz mit \x00 NUL."]
+    analysis.quotes[0].cue = "sagte" * 40  # String(100)
+    analysis.quotes[0].text = "Zitat\x00"
+    with store.session() as session:
+        (article,) = _articles(session, 1)
+        save_analyses(session, [(article, analysis)])
+    with store.session() as session:
+        assert session.scalar(select(Sentence.text)) == "Ein Satz mit  NUL."
+        quote = session.scalars(select(Quote)).one()
+        assert quote.text == "Zitat" and quote.cue == ("sagte" * 40)[:100]
