@@ -29,6 +29,7 @@ from sqlalchemy import delete, select  # noqa: E402
 from bot.analyse.analyser import Analyser  # noqa: E402
 from bot.analyse.stage import analyse_pending  # noqa: E402
 from bot.brief.build import build_briefing  # noqa: E402
+from bot.brief.window import day_window  # noqa: E402
 from bot.config import BriefingConfig  # noqa: E402
 from bot.store import open_store  # noqa: E402
 from bot.store.schema import Article, Story, StoryArticle  # noqa: E402
@@ -38,6 +39,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 DATA = SHARED / "news" / "10kgnad-test" / "test.csv"
 DAY = dt.date(2025, 2, 18)
 ZONE = ZoneInfo("Europe/Berlin")
+WINDOW = day_window(DAY, "Europe/Berlin")  # the calendar day, as /briefing DATE asks it
 
 
 def load_texts(limit: int) -> list[str]:
@@ -85,7 +87,7 @@ def main() -> None:
         for _ in range(args.rounds):
             with store.session() as session:
                 began = time.perf_counter()
-                briefing = build_briefing(session, DAY, ZONE, BriefingConfig(), "de")
+                briefing = build_briefing(session, WINDOW, BriefingConfig(), "de")
                 times.append(time.perf_counter() - began)
         store.close()
     print(f"articles of the day: {briefing.article_count}, stories: {briefing.story_count}")
