@@ -566,3 +566,33 @@ def test_a_standfirst_may_lack_a_full_stop_but_not_end_in_a_comma():
     line = "Ann Cotten verwebt in ihrem neuen Buch Lokales und Globales"
     assert usable(line, standfirst=True) and not usable(line)
     assert not usable("Der Mittelstand wird zerstört, die Industrie zur leichten Beute,", (), True)
+
+
+def test_a_briefing_only_reads_and_the_next_run_gives_missing_stories(tmp_path, analyser):
+    """A chunk whose story assignment failed keeps its analysis; the briefing leaves those
+    articles out without writing (read paths do not write), the next analysis run gives them
+    their stories."""
+    from unittest import mock
+    from zoneinfo import ZoneInfo
+
+    from bot.analyse.stage import analyse_pending
+    from bot.store.articles import latest_day
+    from bot.stories import cluster
+
+    config = make_config(tmp_path)
+    store = open_store(config.store.url)
+    with mock.patch.object(cluster, "assign_stories", side_effect=RuntimeError("boom")):
+        collect(store, config, analyser=analyser)
+    with store.session() as session:
+        analysed = session.scalar(select(func.count()).where(Article.status == "analysed"))
+        assert analysed and not session.scalar(select(func.count()).select_from(StoryArticle))
+        day = latest_day(session, ZoneInfo("Europe/Berlin"))
+        window = day_window(day, "Europe/Berlin")
+        briefing = build_briefing(session, window, BriefingConfig(), "de")
+        assert briefing.article_count and briefing.empty
+        assert not session.new and not session.dirty  # nothing written on the way
+    analyse_pending(store, analyser, progress=False)  # nothing new to analyse: catches up
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(StoryArticle)) == analysed
+        assert not build_briefing(session, window, BriefingConfig(), "de").empty
+    store.close()

@@ -12,7 +12,7 @@ from tqdm import tqdm
 from bot.analyse.analyser import Analyser, NotAnalysed
 from bot.store import Store
 from bot.store.analysis import mark_skipped, save_analyses
-from bot.store.articles import pending_ids
+from bot.store.articles import analysed_without_story, pending_ids
 from bot.store.schema import Article
 from bot.stories.cluster import assign_stories_quietly
 
@@ -33,6 +33,9 @@ def analyse_pending(
     forever, and never stops the rest."""
     report = AnalyseReport()
     with store.session() as session:
+        # Stories are given here, on the writing side, never while a briefing is read: articles
+        # a failed assignment left without one get theirs at the next run.
+        assign_stories_quietly(session, analysed_without_story(session))
         total = session.scalar(select(func.count()).where(Article.status == "new")) or 0
     if total == 0:
         return report

@@ -34,7 +34,7 @@ from bot.store.schema import (
     StoryArticle,
 )
 from bot.store.topics import story_topics
-from bot.stories.cluster import article_items, assign_stories
+from bot.stories.cluster import article_items
 from bot.stories.novelty import NewSince, candidate_figures, what_is_new
 from bot.stories.numbers import Figure
 from bot.stories.summarise import (
@@ -182,7 +182,8 @@ class _StoryDay:
 
 
 def _stories_of(session: Session, articles: list[Article]) -> dict[int, _StoryDay]:
-    """The day's articles by story. Articles analysed before stories existed get theirs now."""
+    """The day's articles by story. An article still without one (its assignment failed; the
+    next analysis run gives it one) waits: a briefing only reads."""
     ids = [a.id for a in articles]
     assigned = dict(
         session.execute(
@@ -191,15 +192,6 @@ def _stories_of(session: Session, articles: list[Article]) -> dict[int, _StoryDa
             )
         ).all()
     )
-    if len(assigned) < len(ids):
-        assign_stories(session, [i for i in ids if i not in assigned])
-        assigned = dict(
-            session.execute(
-                select(StoryArticle.article_id, StoryArticle.story_id).where(
-                    StoryArticle.article_id.in_(ids)
-                )
-            ).all()
-        )
     # A story's centroid (terms, actors) is read only for the few developments shown.
     stories = (
         select(Story)
@@ -680,6 +672,8 @@ def build_briefing(
         return briefing
     days = _stories_of(session, articles)
     briefing.story_count = len(days)
+    if not days:  # none has its story yet
+        return briefing
     since, zone = window.start, window.tz
     named = _people_named(session, [a.id for a in articles])
     ranked = rank_stories(session, days, window, limits, named)

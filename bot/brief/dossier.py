@@ -15,7 +15,6 @@ from bot.brief.build import QuoteRef, SourceRef, actor_sentences, source_of
 from bot.config import BriefingConfig
 from bot.store.articles import day_time_column
 from bot.store.schema import Actor, Article, ArticleActor, Mention, Quote, StoryArticle
-from bot.stories.cluster import assign_stories
 
 # The timeline covers this many days, one line per story and day.
 TIMELINE_DAYS, TIMELINE_ENTRIES = 7, 8
@@ -223,15 +222,6 @@ def _timeline(
             )
         ).all()
     )
-    if len(stories) < len(ids):  # analysed before stories existed
-        assign_stories(session, [i for i in ids if i not in stories])
-        stories.update(
-            session.execute(
-                select(StoryArticle.article_id, StoryArticle.story_id).where(
-                    StoryArticle.article_id.in_(ids)
-                )
-            ).all()
-        )
     best: dict[int, tuple] = {}
     for row in actor_sentences(session, actor_id, ids):
         if row.text.startswith(articles[row.article_id].title.rstrip(" …")[:80]):

@@ -17,7 +17,14 @@ from bot.collect.dedup import (
 )
 from bot.collect.language import skip_reason
 from bot.collect.types import RawArticle
-from bot.store.schema import Article, ArticleFingerprint, ArticleSource, Source, utcnow
+from bot.store.schema import (
+    Article,
+    ArticleFingerprint,
+    ArticleSource,
+    Source,
+    StoryArticle,
+    utcnow,
+)
 
 
 @dataclass(frozen=True)
@@ -203,3 +210,17 @@ def latest_day(session: Session, zone: dt.tzinfo) -> dt.date | None:
     if newest is None:
         return None
     return newest.replace(tzinfo=dt.UTC).astimezone(zone).date()
+
+
+def analysed_without_story(session: Session, limit: int = 1000) -> list[int]:
+    """Analysed articles that have no story yet (their chunk's assignment failed, or they were
+    analysed before stories existed), oldest first."""
+    return list(
+        session.scalars(
+            select(Article.id)
+            .outerjoin(StoryArticle, StoryArticle.article_id == Article.id)
+            .where(Article.status == "analysed", StoryArticle.article_id.is_(None))
+            .order_by(Article.id)
+            .limit(limit)
+        )
+    )

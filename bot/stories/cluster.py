@@ -607,9 +607,9 @@ def assign_stories(session: Session, article_ids: Iterable[int]) -> int:
 
 def assign_stories_quietly(session: Session, article_ids: Iterable[int]) -> None:
     """`assign_stories` for the analysis stage: a failure is logged and rolled back alone, never
-    losing the chunk's analysis — the briefing assigns what is left when it next reads the day."""
+    losing the chunk's analysis — the next analysis run assigns what is left."""
     try:
         with session.begin_nested():
             assign_stories(session, article_ids)
     except Exception:
-        log.exception("story assignment failed; it is retried when the briefing is built")
+        log.exception("story assignment failed; it is retried at the next analysis run")
