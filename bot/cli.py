@@ -215,8 +215,13 @@ def cmd_run(config: Config, args) -> int:
     if collecting:  # the same pipeline the scheduled collections use: loaded once
         print(services.collect().summary(), file=sys.stderr)
     if config.telegram.token:
+        import threading
+
+        from bot.brief.build import warm_up
         from bot.chat.telegram import run_bot
 
+        # Collections run in their own process: this one loads what briefings read meanwhile.
+        threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
         return run_bot(services, args.jobs, collected=collecting)
     print("Kein Telegram-Token gesetzt: lokale Konsole.", file=sys.stderr)
     from bot.chat.console import CONSOLE_CHAT_ID, show

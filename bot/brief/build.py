@@ -43,7 +43,7 @@ from bot.stories.summarise import (
     story_candidates,
     summarise,
 )
-from bot.stories.terms import cosine
+from bot.stories.terms import content_terms, cosine
 
 PEOPLE = ("PER", "ORG")
 # How far back "the actors' weight" looks: prominence over the last week.
@@ -650,6 +650,12 @@ def best_quote(quotes: list[Quote], articles: dict[int, Article]) -> QuoteRef | 
 
 
 # --- the briefing ------------------------------------------------------------------------------
+
+
+def warm_up() -> None:
+    """Load the word lists a briefing reads (the lexicon behind compound heads, ~2 s), so that
+    the first reader after a start does not wait for them."""
+    content_terms("Flüchtlingslager", heads=True)
 
 
 def build_briefing(
