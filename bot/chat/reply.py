@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from bot.brief.render import render
 from bot.config import Config
+from bot.memory import release_freed_memory
 from bot.store import Store
 
 MAX_BUTTON_DATA = 64  # Telegram's limit for callback data, in bytes
@@ -75,9 +76,13 @@ class Services:
         from bot.jobs import collect
 
         with self._collecting:
-            if self.collector is not None:
-                url = self.store.engine.url.render_as_string(hide_password=False)
-                return self.collector.run(url, self.config)
-            if self._analyser is None:
-                self._analyser = Analyser(self.config.analysis)
-            return collect(self.store, self.config, analyser=self._analyser)
+            try:
+                if self.collector is not None:
+                    url = self.store.engine.url.render_as_string(hide_password=False)
+                    return self.collector.run(url, self.config)
+                if self._analyser is None:
+                    self._analyser = Analyser(self.config.analysis)
+                return collect(self.store, self.config, analyser=self._analyser)
+            finally:
+                # Once a collection: what the commands of the last minutes freed goes back.
+                release_freed_memory()

@@ -1,0 +1,31 @@
+"""Freed memory back to the system.
+
+A long-running bot answers commands in several threads; glibc's allocator keeps what their
+briefings and searches freed in per-thread arenas, so the resident size climbs long after the
+objects are gone (a soak of 50,000 users: Python's own live memory stayed flat within 1 MB a
+round while the resident size grew by tens of MB). `malloc_trim` returns those free pages.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import functools
+
+
+@functools.cache
+def _trim():
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
+        return None
+
+
+def release_freed_memory() -> bool:
+    """Give the allocator's free pages back to the system; whether it could (glibc only)."""
+    trim = _trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
