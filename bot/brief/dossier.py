@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.brief.build import QuoteRef, SourceRef, actor_sentences, source_of
 from bot.config import BriefingConfig
-from bot.store.articles import day_time_column
+from bot.store.articles import WITHOUT_TEXT, day_time_column
 from bot.store.schema import Actor, Article, ArticleActor, Mention, Quote, StoryArticle
 
 # The timeline covers this many days, one line per story and day.
@@ -102,6 +102,7 @@ def build_dossier(
         a.id: a
         for a in session.scalars(
             select(Article)
+            .options(WITHOUT_TEXT)
             .join(ArticleActor, ArticleActor.article_id == Article.id)
             .where(ArticleActor.actor_id == actor_id, moment >= now - dt.timedelta(days=days))
             .order_by(moment.desc())
@@ -112,6 +113,7 @@ def build_dossier(
             a.id: a
             for a in session.scalars(
                 select(Article)
+                .options(WITHOUT_TEXT)
                 .join(ArticleActor, ArticleActor.article_id == Article.id)
                 .where(ArticleActor.actor_id == actor_id)
                 .order_by(moment.desc())

@@ -169,9 +169,10 @@ def day_time_column():
     return Article.day_time
 
 
-# A window's articles are placed, ranked and named, never read whole: their texts (a day's worth
-# of megabytes) stay in the database, and reading one by mistake raises instead of loading each.
-_WITHOUT_TEXT = defer(Article.text, raiseload=True)
+# Briefings and dossiers place, rank and name articles, never read them whole: their texts (a
+# day's worth of megabytes) stay in the database; reading one by mistake raises instead of
+# loading each.
+WITHOUT_TEXT = defer(Article.text, raiseload=True)
 
 
 def articles_arrived(
@@ -181,7 +182,7 @@ def articles_arrived(
     `oldest`, newest first."""
     query = (
         select(Article)
-        .options(_WITHOUT_TEXT)
+        .options(WITHOUT_TEXT)
         .where(
             Article.status == "analysed", Article.analysed_at >= start, Article.analysed_at < end
         )
@@ -197,7 +198,7 @@ def articles_between(session: Session, start: dt.datetime, end: dt.datetime) -> 
     first."""
     query = (
         select(Article)
-        .options(_WITHOUT_TEXT)
+        .options(WITHOUT_TEXT)
         .where(Article.status == "analysed", Article.day_time >= start, Article.day_time < end)
         .order_by(Article.day_time.desc())
     )
