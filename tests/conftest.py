@@ -165,3 +165,26 @@ def first_release_store(url: str) -> None:
             )
         )
     raw.dispose()
+
+
+def brief_article(tmp_path: Path, analyser, name: str, meta: str, text: str, day: dt.date):
+    """The calendar day's briefing of one Markdown article (`meta`: its front matter lines),
+    collected and analysed by the real pipeline into a fresh store."""
+    from bot.brief.build import build_briefing
+    from bot.brief.window import day_window
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / name).write_text(f"---\n{meta}\n---\n{text}\n", encoding="utf-8")
+    config = make_config(tmp_path)
+    config = dataclasses.replace(
+        config, sources=dataclasses.replace(config.sources, paths=(str(folder),))
+    )
+    store = open_store(config.store.url)
+    try:
+        collect(store, config, analyser=analyser)
+        with store.session() as session:
+            window = day_window(day, config.briefing.timezone)
+            return build_briefing(session, window, config.briefing, "de")
+    finally:
+        store.close()

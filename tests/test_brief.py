@@ -17,12 +17,10 @@ from bot.brief.render import environment, render, split_message
 from bot.brief.window import day_window
 from bot.chat.handlers import briefing_reply
 from bot.chat.reply import Chat
-from bot.jobs import collect
-from bot.store import open_store
 from bot.store.articles import latest_day
 from bot.store.schema import Article
 from tests.botapi.telegram_html import parse_html
-from tests.conftest import make_config
+from tests.conftest import brief_article
 
 
 def seeded_day(services):
@@ -98,8 +96,6 @@ def test_reported_speech_reads_as_a_german_sentence():
 
 
 def test_key_actors_leave_out_agencies_questions_and_passing_mentions(tmp_path, analyser):
-    folder = tmp_path / "news"
-    folder.mkdir()
     text = (
         "Wien – Die Opposition im Parlament kritisierte am Dienstag scharf die neuen Pläne von "
         "Innenministerin Johanna Mikl-Leitner. Wie die APA berichtet, sollen die Kontrollen ab "
@@ -117,17 +113,7 @@ def test_key_actors_leave_out_agencies_questions_and_passing_mentions(tmp_path, 
         'title: "Neue Grenzkontrollen an der Südgrenze"\ndate: 2016-03-01T09:00:00Z\n'
         "source: DER STANDARD"
     )
-    (folder / "grenze.md").write_text(f"---\n{meta}\n---\n{text}\n", encoding="utf-8")
-    config = make_config(tmp_path)
-    config = replace(config, sources=replace(config.sources, paths=(str(folder),)))
-    store = open_store(config.store.url)
-    try:
-        collect(store, config, analyser=analyser)
-        with store.session() as session:
-            window = day_window(dt.date(2016, 3, 1), config.briefing.timezone)
-            briefing = build_briefing(session, window, config.briefing, "de")
-    finally:
-        store.close()
+    briefing = brief_article(tmp_path, analyser, "grenze.md", meta, text, dt.date(2016, 3, 1))
     names = {a.name: a for a in briefing.actors}
     assert names["Werner Faymann"].did.startswith("Bundeskanzler Werner Faymann verteidigte")
     # What she did, not the sentence that names her in passing.

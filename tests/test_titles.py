@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import pytest
 
-from bot.brief.build import build_briefing
 from bot.brief.titles import clean_title, cleanest
-from bot.brief.window import day_window
-from bot.jobs import collect
-from bot.store import open_store
-from tests.conftest import make_config
+from tests.conftest import brief_article
 
 
 @pytest.mark.parametrize(
@@ -48,8 +43,6 @@ def test_the_cleanest_headline_among_the_sources_names_the_development():
 
 
 def test_briefing_shows_the_headline_without_the_glued_label(tmp_path, analyser):
-    folder = tmp_path / "news"
-    folder.mkdir()
     text = (
         "Der ukrainische Präsident Wolodymyr Selenskyj hat die Verbündeten in Kiew um mehr "
         "Flugabwehr gebeten. Russland hatte in der Nacht erneut Drohnen auf Kiew geschossen."
@@ -58,15 +51,5 @@ def test_briefing_shows_the_headline_without_the_glued_label(tmp_path, analyser)
         'title: "LiveKrieg in der Ukraine:Selenskyj fordert mehr Flugabwehr"\n'
         "date: 2026-01-03T09:00:00Z\nsource: Spiegel"
     )
-    (folder / "live.md").write_text(f"---\n{meta}\n---\n{text}\n", encoding="utf-8")
-    config = make_config(tmp_path)
-    config = replace(config, sources=replace(config.sources, paths=(str(folder),)))
-    store = open_store(config.store.url)
-    try:
-        collect(store, config, analyser=analyser)
-        with store.session() as session:
-            window = day_window(dt.date(2026, 1, 3), config.briefing.timezone)
-            briefing = build_briefing(session, window, config.briefing, "de")
-    finally:
-        store.close()
+    briefing = brief_article(tmp_path, analyser, "live.md", meta, text, dt.date(2026, 1, 3))
     assert [d.title for d in briefing.developments] == ["Selenskyj fordert mehr Flugabwehr"]
