@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
+from bot.store.articles import WITHOUT_TEXT
 from bot.store.schema import Article, Sentence
 
 _TOKEN = re.compile(r"\w+")
@@ -43,7 +44,7 @@ def search_sentences(
     tokens = [token for word in words for token in _TOKEN.findall(word)]
     if not tokens:
         return []
-    query = select(Article, Sentence.text)
+    query = select(Article, Sentence.text).options(WITHOUT_TEXT)  # a hit shows its sentence
     if session.get_bind().dialect.name == "postgresql":
         document = func.to_tsvector(literal_column("'german'"), Sentence.text)
         found = func.to_tsquery(literal_column("'german'"), tsquery(tokens))
@@ -51,8 +52,10 @@ def search_sentences(
             document.op("@@")(found)
         )
     else:  # from the FTS5 matches to their sentences and articles by primary key
+        # `+ 0`: a bare min(id) lets SQLite walk ix_articles_status in id order and test every
+        # analysed article's day (130 ms at 100,000); this reads the (status, day_time) range.
         first = session.scalar(
-            select(func.min(Article.id)).where(
+            select(func.min(Article.id + 0)).where(
                 Article.status == "analysed", Article.day_time >= since
             )
         )
