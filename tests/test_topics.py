@@ -11,6 +11,7 @@ from bot.collect.topics import (
     fold,
     story_topic,
     text_scores,
+    topic_of_scores,
     topic_of_text,
     url_sections,
 )
@@ -218,6 +219,17 @@ CLEAR = {
 )
 def test_clear_sentences_get_their_topic(expected, text):
     assert topic_of_text("", text) == expected
+
+
+def test_the_decision_on_evidence_is_the_decision_on_text():
+    """topic_of_scores decides on evidence alone (the benches add evidence of their own):
+    none is Panorama, politics takes its side, and the strongest weighted topic wins."""
+    assert topic_of_scores({}) == "panorama"
+    assert topic_of_scores({"politik": 3.0, "ausland": 1.0}) == "ausland"
+    assert topic_of_scores({"politik": 3.0, "inland": 1.0, "ausland": 1.0}) == "inland"
+    assert topic_of_scores({"sport": 1.0, "digital": 5.0}) == "digital"
+    for topic, texts in CLEAR.items():
+        assert topic_of_scores(text_scores("", texts[0])) == topic
 
 
 def test_short_stems_do_not_count_inside_other_words():

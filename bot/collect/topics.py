@@ -233,7 +233,11 @@ def _weighted_words(title: str, text: str) -> dict[str, float]:
 
 def topic_of_text(title: str, text: str) -> str:
     """The one topic a text's words point to most; Panorama when nothing does."""
-    scores = text_scores(title, text)
+    return topic_of_scores(text_scores(title, text))
+
+
+def topic_of_scores(scores: dict[str, float]) -> str:
+    """The topic `text_scores`' evidence points to (the benches add evidence of their own)."""
     main = {t: scores.get(t, 0.0) for t in TOPICS if t not in _SIDES}
     # Words of places and politicians say "politics" too, just less than "Regierung".
     sides = sum(scores.get(side, 0.0) for side in _SIDES)
