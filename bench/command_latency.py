@@ -316,6 +316,7 @@ def measure(url: str, asks: dict) -> dict[str, list[float]]:
         "/search": lambda i: f"/search {asks['searches'][i]}",
     }
     handlers.dispatch(services, Chat(chat_id=1), "/help")  # templates and connections warm
+    _start_like_the_bot()
     for name in COMMANDS:
         for i, chat_id in enumerate(asks["chats"]):
             handlers._BRIEFINGS.clear()  # cold: no cached briefing from an earlier reader
@@ -326,6 +327,20 @@ def measure(url: str, asks: dict) -> dict[str, list[float]]:
             timings[name].append((time.perf_counter() - start) * 1000)
     services.store.close()
     return timings
+
+
+def _start_like_the_bot() -> None:
+    """What `morgenlage run` does at start before readers ask (older trees: what they have)."""
+    try:
+        from bot.brief.build import warm_up
+    except ImportError:
+        return
+    warm_up()
+    try:
+        from bot.memory import settle_after_start
+    except ImportError:
+        return
+    settle_after_start()
 
 
 def report(label: str, timings: dict[str, list[float]]) -> None:

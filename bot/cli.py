@@ -217,11 +217,10 @@ def cmd_run(config: Config, args) -> int:
     if config.telegram.token:
         import threading
 
-        from bot.brief.build import warm_up
         from bot.chat.telegram import run_bot
 
         # Collections run in their own process: this one loads what briefings read meanwhile.
-        threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
+        threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
         return run_bot(services, args.jobs, collected=collecting)
     print("Kein Telegram-Token gesetzt: lokale Konsole.", file=sys.stderr)
     from bot.chat.console import CONSOLE_CHAT_ID, show
@@ -232,6 +231,16 @@ def cmd_run(config: Config, args) -> int:
     for reply in dispatch(services, chat, "/today"):
         show(reply, chat, services, sys.stdout)
     return run_console(services)
+
+
+def _warm_up() -> None:
+    """What briefings read loaded before the first reader asks, then kept out of the garbage
+    collector's way."""
+    from bot.brief.build import warm_up
+    from bot.memory import settle_after_start
+
+    warm_up()
+    settle_after_start()
 
 
 def cmd_worker(config: Config, args) -> int:

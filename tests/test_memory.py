@@ -29,3 +29,29 @@ def test_each_collection_gives_freed_memory_back(tmp_path, monkeypatch, analyser
     services.collect()
     assert len(calls) == 2
     services.store.close()
+
+
+@pytest.mark.store_free
+def test_objects_loaded_at_start_leave_the_collector_and_garbage_is_still_collected():
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    loaded = [Node() for _ in range(100)]
+    threshold = gc.get_threshold()
+    try:
+        memory.settle_after_start()
+        assert gc.get_freeze_count() >= len(loaded)
+        assert gc.get_threshold()[0] > threshold[0]
+        # A reference cycle made afterwards is still found and freed.
+        cycle = Node()
+        cycle.me = cycle
+        gone = weakref.ref(cycle)
+        del cycle
+        gc.collect()
+        assert gone() is None
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
