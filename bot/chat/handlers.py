@@ -145,7 +145,10 @@ def cached_briefing(
         if not mine:
             return building.result()
         try:
-            briefing = build_briefing(session, window, config.briefing, language, filter=filter)
+            data = (key[0], version)  # the store and its news: developments are shared
+            briefing = build_briefing(
+                session, window, config.briefing, language, filter=filter, version=data
+            )
         except BaseException as error:
             with _BRIEFINGS_LOCK:
                 del _BUILDING[key]

@@ -1,0 +1,72 @@
+"""Developments are written once per data version for all readers whose windows hold the same
+articles of a story (bot/brief/build.py): a reader's copy has their own score and "new since",
+and shortening it for one reader's reading budget does not shorten another's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.brief import build
+from bot.brief.window import Window
+
+
+@pytest.fixture
+def writes(monkeypatch):
+    calls = []
+    real = build._write_development
+
+    def counted(*args, **kwargs):
+        calls.append(args[1].story.id)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build, "_write_development", counted)
+    build._WRITTEN.clear()
+    yield calls
+    build._WRITTEN.clear()
+
+
+def _windows() -> list[Window]:
+    """Two readers' since-windows: other starts, the same news in them."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(minutes=1)
+    return [
+        Window(now - dt.timedelta(days=days), now, "Europe/Berlin") for days in (2, 3)
+    ]
+
+
+def _brief(seeded, window: Window, version):
+    with seeded.store.session() as session:
+        return build.build_briefing(
+            session, window, seeded.config.briefing, "de", version=version
+        )
+
+
+def test_readers_with_the_same_news_share_a_written_development(seeded, writes):
+    first_window, second_window = _windows()
+    first = _brief(seeded, first_window, ("store", 1))
+    second = _brief(seeded, second_window, ("store", 1))
+    assert first.developments and len(writes) == len(first.developments)
+    assert [d.title for d in second.developments] == [d.title for d in first.developments]
+    assert [d.summary for d in second.developments] == [d.summary for d in first.developments]
+    # Each reader has a copy: one reader's shortened summary is not the next reader's.
+    development = second.developments[0]
+    assert development is not first.developments[0]
+    development.summary.clear()
+    third = _brief(seeded, second_window, ("store", 1))
+    assert third.developments[0].summary == first.developments[0].summary
+    assert len(writes) == len(first.developments)  # written once for all three
+
+
+def test_without_a_version_or_with_new_news_developments_are_written_again(seeded, writes):
+    window = _windows()[0]
+    shown = len(_brief(seeded, window, None).developments)
+    assert shown
+    _brief(seeded, window, None)
+    assert len(writes) == 2 * shown  # no version (the command line's briefing): no sharing
+    _brief(seeded, window, ("store", 1))
+    _brief(seeded, window, ("store", 1))
+    assert len(writes) == 3 * shown
+    _brief(seeded, window, ("store", 2))  # the news changed: nothing older is reused
+    assert len(writes) == 4 * shown
+    assert {key[0] for key in build._WRITTEN} == {("store", 2)}
