@@ -1,7 +1,10 @@
 """Command latency at a newsroom's scale: 100,000 analysed articles, 1,000 distinct subscribed
 readers each asking /today, /actor NAME and /search WORDS once, cold (the briefing cache is
 emptied before every call, and every reader's /today covers a window of its own). p50/p99 from
-the text a user sends to the rendered Telegram HTML (network excluded).
+the text a user sends to the rendered Telegram HTML (network excluded). As in the running bot,
+what a data version's news reads the same for every reader is shared between readers (the
+developments written, the people each article names): the first reader after news arrived pays
+for it — the `max` column.
 
     .venv/bin/python bench/command_latency.py [--articles 100000] [--readers 1000]
         [--baseline /work/main]          # the same calls, same store, with another tree's code

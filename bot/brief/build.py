@@ -273,9 +273,41 @@ class _Named(NamedTuple):
     kind: str
 
 
-def _people_named(session: Session, article_ids: list[int]) -> list[_Named]:
+def _people_named(
+    session: Session, article_ids: list[int], version: Hashable | None = None
+) -> list[_Named]:
     """The people and organisations these articles name: read once per briefing, for the
-    stories' weights, their novelty and the key actors."""
+    stories' weights, their novelty and the key actors — and with the data's `version`, once
+    for all readers whose windows hold the article (a large window's people were the largest
+    read of a /today: ~6,600 rows)."""
+    known: dict[int, list[_Named]] = {}
+    if version is not None:
+        with _NAMED_LOCK:
+            if _NAMED_VERSION[0] != version:
+                _NAMED.clear()
+                _NAMED_VERSION[0] = version
+            known = {a: _NAMED[a] for a in article_ids if a in _NAMED}
+    missing = [a for a in article_ids if a not in known]
+    if missing:
+        read: dict[int, list[_Named]] = {a: [] for a in missing}
+        for row in _read_people_named(session, missing):
+            read[row.article_id].append(row)
+        with _NAMED_LOCK:
+            if version is not None and _NAMED_VERSION[0] == version:
+                _NAMED.update(read)
+                while len(_NAMED) > NAMED_ARTICLES:
+                    del _NAMED[next(iter(_NAMED))]  # the oldest read first
+        known.update(read)
+    return [row for a in article_ids for row in known[a]]
+
+
+_NAMED: dict[int, list[_Named]] = {}  # article id → its people, of one data version
+_NAMED_VERSION: list[Hashable | None] = [None]
+NAMED_ARTICLES = 20_000  # a week of a large newsroom's news
+_NAMED_LOCK = threading.Lock()
+
+
+def _read_people_named(session: Session, article_ids: list[int]) -> list[_Named]:
     return [
         _Named(*row)
         for row in session.execute(
@@ -313,7 +345,9 @@ def _actor_weights(
         day.actors = sum(math.log1p(prominence.get(actor, 1)) for actor, _w in tops[day.story.id])
 
 
-def _novelty(session: Session, days: list[_StoryDay], named: list[_Named]) -> None:
+def _novelty(
+    session: Session, days: list[_StoryDay], named: list[_Named], version: Hashable | None
+) -> None:
     """1 for a story new today; for a continuing one, 0.3 plus how many of today's people
     and organisations are new to it."""
     continuing = [d for d in days if d.known]
@@ -323,7 +357,7 @@ def _novelty(session: Session, days: list[_StoryDay], named: list[_Named]) -> No
     for row in named:
         actors[row.article_id].add(row.actor_id)
     known = [a.id for d in continuing for a in d.known[:KNOWN_ARTICLES]]
-    for row in _people_named(session, known):
+    for row in _people_named(session, known, version):
         actors[row.article_id].add(row.actor_id)
     for day in continuing:
         today = set().union(*(actors[a.id] for a in day.today))
@@ -338,6 +372,7 @@ def rank_stories(
     window: Window,
     limits: BriefingConfig,
     named: list[_Named],
+    version: Hashable | None = None,
 ) -> list[_StoryDay]:
     """The window's stories, best first: independent sources, recency, the actors' weight and
     novelty, each scaled to 0..1 over the window and weighted by the configuration."""
@@ -348,7 +383,7 @@ def rank_stories(
     items = {item.key: item.terms for item in article_items(session, several)} if several else {}
     _independent_sources(stories, items)
     _actor_weights(session, stories, start, named)
-    _novelty(session, stories, named)
+    _novelty(session, stories, named, version)
     span = (end - start).total_seconds() or 1.0
     top_sources = max(d.sources for d in stories)
     top_actors = max(d.actors for d in stories) or 1.0
@@ -740,8 +775,8 @@ def build_briefing(
     if not days:  # none has its story yet
         return briefing
     since, zone = window.start, window.tz
-    named = _people_named(session, [a.id for a in articles])
-    ranked = rank_stories(session, days, window, limits, named)
+    named = _people_named(session, [a.id for a in articles], version)
+    ranked = rank_stories(session, days, window, limits, named, version)
     if filter is None or filter.empty:
         developments = [
             _development(session, d, since, zone, limits, version)

@@ -1,15 +1,18 @@
-"""Developments are written once per data version for all readers whose windows hold the same
-articles of a story (bot/brief/build.py): a reader's copy has their own score and "new since",
-and shortening it for one reader's reading budget does not shorten another's."""
+"""What one data version's news reads the same for every reader is read once (bot/brief/build.py):
+developments are written once for all readers whose windows hold the same articles of a story
+(a reader's copy has their own score and "new since", and shortening it for one reader's
+reading budget does not shorten another's); the people each article names are read once."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from sqlalchemy import event, select
 
 from bot.brief import build
 from bot.brief.window import Window
+from bot.store.schema import Article
 
 
 @pytest.fixture
@@ -70,3 +73,27 @@ def test_without_a_version_or_with_new_news_developments_are_written_again(seede
     _brief(seeded, window, ("store", 2))  # the news changed: nothing older is reused
     assert len(writes) == 4 * shown
     assert {key[0] for key in build._WRITTEN} == {("store", 2)}
+
+
+def test_the_people_an_article_names_are_read_once_per_version(seeded):
+    statements = []
+
+    def remember(_conn, _cursor, statement, _parameters, _context, _many):
+        if "FROM article_actors" in statement:
+            statements.append(statement)
+
+    with seeded.store.session() as session:
+        ids = list(session.scalars(select(Article.id).where(Article.status == "analysed")))
+        plain = build._people_named(session, ids)
+        assert plain  # the seed names people
+        event.listen(seeded.store.engine, "before_cursor_execute", remember)
+        try:
+            assert build._people_named(session, ids, ("store", 1)) == plain
+            assert build._people_named(session, ids, ("store", 1)) == plain
+            assert len(statements) == 1  # the second reader read nothing
+            assert build._people_named(session, ids[:1], ("store", 2)) == [
+                row for row in plain if row.article_id == ids[0]
+            ]
+            assert len(statements) == 2  # new news: read again
+        finally:
+            event.remove(seeded.store.engine, "before_cursor_execute", remember)
