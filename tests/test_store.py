@@ -1,5 +1,6 @@
 """The store: migrations keep data, PostgreSQL-portable SQL, idempotent stages."""
 
+import pytest
 from sqlalchemy import func, inspect, select
 
 from bot.jobs import collect
@@ -97,3 +98,19 @@ def test_a_savepoint_takes_the_write_lock_before_it_reads(store):
     other.close()
     with store.session() as session:
         assert session.scalar(select(Source.location)) == "/mine"
+
+
+def test_a_store_marked_current_but_lacking_tables_fails_at_open_saying_so(config):
+    """A store changed outside the migrations (a development branch's own revisions) once told
+    its first reader "no such table: leases"; now opening it says what is wrong."""
+    from sqlalchemy import text
+
+    from bot.store import open_store
+    from bot.store.db import StoreError
+
+    store = open_store(config.store.url)
+    with store.engine.begin() as connection:
+        connection.execute(text("DROP TABLE leases"))
+    store.close()
+    with pytest.raises(StoreError, match="lacks the tables leases"):
+        open_store(config.store.url)

@@ -16,6 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store.schema import Base
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -114,6 +116,21 @@ def migrate(engine: Engine, target: str = "heads") -> None:
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             if broken:
                 raise StoreError(f"migration left broken references: {broken[:3]}")
+        if target == "heads":
+            _check_tables(connection)
+
+
+def _check_tables(connection) -> None:
+    """A store whose revision says current but lacks tables (changed outside the migrations,
+    e.g. by a development branch's own revisions) fails here, saying so — not later, at the first
+    reader's command, with "no such table"."""
+    present = set(inspect(connection).get_table_names())
+    missing = sorted(set(Base.metadata.tables) - present)
+    if missing:
+        raise StoreError(
+            f"the store is marked as up to date but lacks the tables {', '.join(missing)}: "
+            "it was changed outside Morgenlage's migrations; restore a backup or use a new store"
+        )
 
 
 @functools.cache
