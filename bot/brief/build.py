@@ -11,7 +11,7 @@ import functools
 import math
 import re
 import threading
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -262,6 +262,42 @@ def _groups(count: int, same) -> int:
     return len({root(i) for i in range(count)})
 
 
+class _Shared:
+    """What one data version's news reads the same for every reader whose window holds it,
+    read once: kept for the newest version only (once news arrived, no reader asks for the
+    older again), the least recently used going first past `bound` entries."""
+
+    def __init__(self, bound: int) -> None:
+        self._bound = bound
+        self._version: Hashable | None = None
+        self._items: collections.OrderedDict = collections.OrderedDict()
+        self._lock = threading.Lock()  # briefings are built in several threads
+
+    def get(self, version: Hashable, keys: Iterable[Hashable]) -> dict:
+        """Those of `keys` already read for `version`."""
+        with self._lock:
+            if version != self._version:
+                return {}
+            found = {key: self._items[key] for key in keys if key in self._items}
+            for key in found:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, version: Hashable, items: dict) -> None:
+        with self._lock:
+            if version != self._version:
+                self._items.clear()
+                self._version = version
+            self._items.update(items)
+            while len(self._items) > self._bound:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._version = None
+
+
 class _Named(NamedTuple):
     """A person or organisation an article names."""
 
@@ -280,31 +316,19 @@ def _people_named(
     stories' weights, their novelty and the key actors — and with the data's `version`, once
     for all readers whose windows hold the article (a large window's people were the largest
     read of a /today: ~6,600 rows)."""
-    known: dict[int, list[_Named]] = {}
-    if version is not None:
-        with _NAMED_LOCK:
-            if _NAMED_VERSION[0] != version:
-                _NAMED.clear()
-                _NAMED_VERSION[0] = version
-            known = {a: _NAMED[a] for a in article_ids if a in _NAMED}
+    known = _NAMED.get(version, article_ids) if version is not None else {}
     missing = [a for a in article_ids if a not in known]
     if missing:
         read: dict[int, list[_Named]] = {a: [] for a in missing}
         for row in _read_people_named(session, missing):
             read[row.article_id].append(row)
-        with _NAMED_LOCK:
-            if version is not None and _NAMED_VERSION[0] == version:
-                _NAMED.update(read)
-                while len(_NAMED) > NAMED_ARTICLES:
-                    del _NAMED[next(iter(_NAMED))]  # the oldest read first
+        if version is not None:
+            _NAMED.put(version, read)
         known.update(read)
     return [row for a in article_ids for row in known[a]]
 
 
-_NAMED: dict[int, list[_Named]] = {}  # article id → its people, of one data version
-_NAMED_VERSION: list[Hashable | None] = [None]
-NAMED_ARTICLES = 20_000  # a week of a large newsroom's news
-_NAMED_LOCK = threading.Lock()
+_NAMED = _Shared(20_000)  # article id → its people; a week of a large newsroom's news
 
 
 def _read_people_named(session: Session, article_ids: list[int]) -> list[_Named]:
@@ -406,9 +430,7 @@ def rank_stories(
 TITLE_CHOICES = 4  # headlines closest to the story's centre that may name it
 
 
-_WRITTEN: collections.OrderedDict[tuple, Development] = collections.OrderedDict()
-WRITTEN_DEVELOPMENTS = 512  # least recently used goes first
-_WRITTEN_LOCK = threading.Lock()  # briefings are built in several threads
+_WRITTEN = _Shared(512)  # developments, by story and the articles of it a window holds
 
 
 def _development(
@@ -425,26 +447,16 @@ def _development(
     if version is None:
         return _write_development(session, day, since, zone, limits)
     key = (
-        version,
         day.story.id,
         tuple(a.id for a in day.today),
         tuple(a.id for a in day.known[:KNOWN_ARTICLES]),
         str(zone),
         limits.sentences_per_development,
     )
-    with _WRITTEN_LOCK:
-        written = _WRITTEN.get(key)
-        if written is not None:
-            _WRITTEN.move_to_end(key)
+    written = _WRITTEN.get(version, [key]).get(key)
     if written is None:
         written = _write_development(session, day, since, zone, limits)
-        with _WRITTEN_LOCK:
-            # Once there is newer news, developments of the older versions are not asked again.
-            for old in [k for k in _WRITTEN if k[0] != version]:
-                del _WRITTEN[old]
-            _WRITTEN[key] = written
-            while len(_WRITTEN) > WRITTEN_DEVELOPMENTS:
-                _WRITTEN.popitem(last=False)
+        _WRITTEN.put(version, {key: written})
     return dataclasses.replace(
         written,
         score=round(day.score, 3),
