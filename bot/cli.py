@@ -253,6 +253,10 @@ def cmd_worker(config: Config, args) -> int:
     collecting = "collect" in args.jobs
     if collecting:
         print(services.collect().summary(), file=sys.stderr)
+    import threading
+
+    # A worker builds the editions it delivers: the same start as the bot's.
+    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     return run_worker(services, args.jobs, collected=collecting)
 
 
