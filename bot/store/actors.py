@@ -426,6 +426,14 @@ def forget_spellings(session: Session, article_id: int) -> None:
     session.flush()
 
 
+_MOVED = "morgenlage_moved_articles"
+
+
+def moved_articles(session: Session) -> set[int]:
+    """The articles whose rows a `detach_alias` of this unit of work moved to another actor."""
+    return session.info.get(_MOVED, set())
+
+
 def detach_alias(session: Session, alias: ActorAlias) -> Actor:
     """Undo a merge: the spelling becomes an actor of its own, and the articles that named the
     old actor only this way move with it (mentions, quotes and all)."""
@@ -456,6 +464,7 @@ def detach_alias(session: Session, alias: ActorAlias) -> Actor:
         )
     )
     moving = sorted(articles - shared)
+    session.info.setdefault(_MOVED, set()).update(moving)
     alias.actor_id = new.id
     session.flush()
     if moving:

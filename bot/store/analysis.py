@@ -38,16 +38,19 @@ def save_analysis(session: Session, article: Article, analysis: ArticleAnalysis)
     save_analyses(session, [(article, analysis)])
 
 
-def save_analyses(session: Session, results: list[tuple[Article, ArticleAnalysis]]) -> None:
+def save_analyses(
+    session: Session, results: list[tuple[Article, ArticleAnalysis]]
+) -> dict[int, dict[str, Actor]]:
     """`save_analysis` for several articles, in order: their names looked up together, their
-    rows written together."""
+    rows written together. Returns each article's actors by the names its analysis gave them
+    (written: their ids are set)."""
     prefetch(session, (info for _article, analysis in results for info in analysis.actors))
-    for article, analysis in results:
-        _save(session, article, analysis)
+    named = {article.id: _save(session, article, analysis) for article, analysis in results}
     write_pending(session)
+    return named
 
 
-def _save(session: Session, article: Article, analysis: ArticleAnalysis) -> None:
+def _save(session: Session, article: Article, analysis: ArticleAnalysis) -> dict[str, Actor]:
     if article.analysed_at is not None:  # a new article has nothing to replace
         clear_analysis(session, article.id)
     actors: dict[str, Actor] = {}
@@ -120,6 +123,7 @@ def _save(session: Session, article: Article, analysis: ArticleAnalysis) -> None
         )
     article.language = analysis.language
     article.status, article.skip_reason, article.analysed_at = "analysed", None, now
+    return actors
 
 
 def mark_skipped(session: Session, article: Article, reason: str) -> None:
