@@ -64,6 +64,7 @@ class ActorBook:
         self.new_aliases: list[ActorAlias] = []
         self.article_aliases: list[tuple[int, ActorAlias]] = []
         self.rows: list[tuple[Table, dict]] = []  # inserts whose values may be (new) actors
+        self._waiting: set[int] = set()  # `add_row` keys of rows not written yet
 
     # lookups
     def load(self, session: Session, **wanted: Iterable[str]) -> None:
@@ -132,9 +133,16 @@ class ActorBook:
         alias.last_key, alias.words = last_word_key(name)[:100], word_count(name)
         self._enter(alias, self.owner[alias])
 
-    def add_row(self, table: Table, row: dict) -> None:
-        """A row to insert with the others at `write`; an `Actor` value becomes its id."""
+    def add_row(self, table: Table, row: dict, key: object = None) -> None:
+        """A row to insert with the others at `write`; an `Actor` value becomes its id. Until
+        then the row may still change (`waiting(key)`)."""
         self.rows.append((table, row))
+        if key is not None:
+            self._waiting.add(id(key))
+
+    def waiting(self, key: object) -> bool:
+        """Whether the row added with this key is not written yet."""
+        return id(key) in self._waiting
 
     def write(self, session: Session) -> None:
         """Write what waits: new actors (one flush: ids in the order they were made), their
@@ -159,6 +167,7 @@ class ActorBook:
             self.article_aliases = []
             session.execute(insert(ArticleAlias), rows)
         pending, self.rows = self.rows, []
+        self._waiting.clear()
         by_table: dict[Table, list[dict]] = {}
         for table, row in pending:
             values = {k: v.id if isinstance(v, Actor) else v for k, v in row.items()}
