@@ -4,8 +4,9 @@ table: executemany)."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.analyse.types import ArticleAnalysis
 from bot.store.actors import (
@@ -48,6 +49,7 @@ def save_analyses(
     prefetch(session, (info for _article, analysis in results for info in analysis.actors))
     named = {article.id: _save(session, article, analysis) for article, analysis in results}
     write_pending(session)
+    _mark_analysed(session, [article for article, _analysis in results])
     return named
 
 
@@ -145,9 +147,33 @@ def _save(session: Session, article: Article, analysis: ArticleAnalysis) -> dict
                 "score": score,
             },
         )
-    article.language = analysis.language
-    article.status, article.skip_reason, article.analysed_at = "analysed", None, now
+    marked = {"language": analysis.language, "status": "analysed", "skip_reason": None}
+    for key, value in {**marked, "analysed_at": now}.items():
+        # Written by `_mark_analysed` in one statement: through the ORM each row would be
+        # updated alone and its generated day_time read back.
+        set_committed_value(article, key, value)
     return actors
+
+
+def _mark_analysed(session: Session, articles: list[Article]) -> None:
+    if not articles:
+        return
+    table = Article.__table__
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("key"))
+        .values({k: bindparam(k) for k in ("language", "status", "skip_reason", "analysed_at")}),
+        [
+            {
+                "key": a.id,
+                "language": a.language,
+                "status": a.status,
+                "skip_reason": a.skip_reason,
+                "analysed_at": a.analysed_at,
+            }
+            for a in articles
+        ],
+    )
 
 
 def mark_skipped(session: Session, article: Article, reason: str) -> None:

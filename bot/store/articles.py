@@ -96,8 +96,11 @@ class ArticleBatch:
         if not self._ids:  # more new articles than foreseen
             taken = max(self.added, default=0)
             self._ids = [max(reserve_ids(self.session, Article.__table__, 1)[0], taken + 1)]
+        # Not added to the session: the ORM would insert it alone and read its generated
+        # day_time back; it is inserted with the batch's other new articles at `write`.
         article.id = self._ids.pop(0)
-        self.session.add(article)
+        article.source_id = article.source.id if article.source is not None else None
+        article.ingested_at = utcnow()
         self.added[article.id] = article
         self._enter(article)
 
@@ -122,7 +125,16 @@ class ArticleBatch:
             self.add_row(ArticleFingerprint(article_id=article_id, minhash=signature))
 
     def write(self) -> None:
-        """Write the batch: its articles (one flush), then the rows that refer to them."""
+        """Write the batch: its new articles (one statement), the changes to stored ones (one
+        flush), then the rows that refer to them."""
+        if self.added:
+            table = Article.__table__
+            columns = [c.key for c in table.columns if c.computed is None]
+            rows = [
+                fit_strings(table, {key: getattr(article, key) for key in columns})
+                for article in self.added.values()
+            ]
+            self.session.execute(insert(table), rows)
         self.session.flush()
         for table, rows in self.rows.items():
             self.session.execute(insert(table), rows)
