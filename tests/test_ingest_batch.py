@@ -5,13 +5,13 @@ import logging
 
 from sqlalchemy import func, select, text
 
-from bot.collect import ingest as ingest_module
 from bot.collect.dedup import NearDuplicates
-from bot.collect.ingest import ingest, ingest_paths
+from bot.collect.ingest import IngestReport, ingest, ingest_paths, store_item
 from bot.collect.types import RawArticle, Skipped
 from bot.store import open_store
 from bot.store.articles import add_article
 from bot.store.schema import Article, ArticleFingerprint, ArticleSource, ArticleTopic
+from bot.store.sources import source_for
 from tests.conftest import store_url
 
 BODY = (
@@ -90,7 +90,7 @@ def test_a_poisoned_item_costs_only_itself(store, caplog):
     assert counts == {"ArticleSource": 5, "ArticleFingerprint": 5, "ArticleTopic": 5}
 
 
-def test_a_batch_stores_what_one_item_at_a_time_stores(store, tmp_path, monkeypatch, caplog):
+def test_a_batch_stores_what_one_item_at_a_time_stores(store, tmp_path, caplog):
     near_copy = text_of(1).replace("Dienstag", "Mittwoch")
     items = [
         raw(0),
@@ -102,9 +102,11 @@ def test_a_batch_stores_what_one_item_at_a_time_stores(store, tmp_path, monkeypa
         raw(4),  # the same item twice: unchanged
     ]
     one_by_one = open_store(store_url(tmp_path, "one_by_one"))
-    monkeypatch.setattr(ingest_module, "INGEST_BATCH", 1)
-    single = ingest(one_by_one, items, "files", "/news", NearDuplicates())
-    monkeypatch.setattr(ingest_module, "INGEST_BATCH", 50)
+    single, near = IngestReport(), NearDuplicates()
+    with one_by_one.session() as session:  # as the feeds store their items: one at a time
+        source = source_for(session, "files", "/news")
+        for item in items:
+            store_item(session, source, item, single, near)
     with caplog.at_level(logging.WARNING):
         together = ingest(store, items, "files", "/news", NearDuplicates())
     assert "refused" not in caplog.text  # stored as one batch
