@@ -136,3 +136,31 @@ def test_strings_written_in_bulk_are_fitted_to_their_columns(store):
         assert session.scalar(select(Sentence.text)) == "Ein Satz mit  NUL."
         quote = session.scalars(select(Quote)).one()
         assert quote.text == "Zitat" and quote.cue == ("sagte" * 40)[:100]
+
+
+def test_a_name_after_a_detach_in_the_same_article_keeps_its_row(store):
+    """An article names the bare surname, then a second person with it (the bare name is parted
+    from the first person: its rows move), then the first person in full: every actor it names
+    has its row, with what the names after the detach added."""
+    with store.session() as session:
+        first, second = _articles(session, 2)
+        save_analyses(session, [(first, _analysis(["Thomas Müller", "Müller"], 0))])
+    with store.session() as session:
+        second = session.get(Article, second.id)
+        analysis = _analysis(["Müller", "Gerd Müller", "Thomas Müller", "Gerd Müller"], 1)
+        analysis.actors = analysis.actors[:3] + [
+            ActorInfo("Gerd Müller", "PER", mentions=2, salience=0.5)
+        ]
+        named = save_analyses(session, [(second, analysis)])
+        rows = {
+            session.get(Actor, actor_id).name: (mentions, salience)
+            for actor_id, mentions, salience in session.execute(
+                select(ArticleActor.actor_id, ArticleActor.mentions, ArticleActor.salience).where(
+                    ArticleActor.article_id == second.id
+                )
+            )
+        }
+    assert named[second.id]["Thomas Müller"].name == "Thomas Müller"
+    assert rows["Thomas Müller"] == (1, 1.0 / 3)  # its own name's row, not lost
+    assert rows["Gerd Müller"] == (3, 0.5 + 0.5)  # merged after the detach wrote it
+    assert "Müller" in rows  # the bare name's row moved with it

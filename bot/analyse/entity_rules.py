@@ -93,30 +93,34 @@ class EntityRules:
         for match_id, start, end in self.matcher(doc):
             if not any(i in taken for i in range(start, end)):
                 ents.append(Span(doc, start, end, label=match_id))
-        for token in doc:
-            if token.i not in taken and token.is_title and institution(token.text):
-                ents.append(Span(doc, token.i, token.i + 1, label="ORG"))
-        for token in doc[1:]:
+        words = [token.text for token in doc]  # once: each token.text makes a new string
+        for i, word in enumerate(words):
+            if i not in taken and word.istitle() and institution(word):  # Token.is_title
+                ents.append(Span(doc, i, i + 1, label="ORG"))
+        for i in range(1, len(words)):
+            word = words[i]
             if (
-                doc[token.i - 1].text in PLACE_NOUNS
-                and token.i not in taken
-                and token.is_title
-                and token.is_alpha
-                and (_is_place(token.text) or kind_id(token.text) != BITS["noun"])
+                words[i - 1] in PLACE_NOUNS
+                and i not in taken
+                and word.istitle()
+                and doc[i].is_alpha
+                and (_is_place(word) or kind_id(word) != BITS["noun"])
             ):  # not "… dass die Stadt Geld ausgibt"
-                ents.append(Span(doc, token.i, token.i + 1, label="LOC"))
-        ents += _outlets(doc, taken)
+                ents.append(Span(doc, i, i + 1, label="LOC"))
+        ents += _outlets(doc, taken, words)
         doc.ents = filter_spans(ents)
         return doc
 
 
-def _outlets(doc: Doc, taken: set[int]) -> list[Span]:
-    """Outlets the model missed: the name after an outlet noun, and "<Adjective> Zeitung"."""
+def _outlets(doc: Doc, taken: set[int], words: list[str]) -> list[Span]:
+    """Outlets the model missed: the name after an outlet noun, and "<Adjective> Zeitung"
+    (`words`: the tokens' texts)."""
     found = []
-    for token in doc[:-1]:
-        if token.text not in OUTLET_NOUNS or token.i in taken:
+    for i in range(len(words) - 1):
+        if words[i] not in OUTLET_NOUNS or i in taken:
             continue
-        start = token.i + 1 + (doc[token.i + 1].text in '„»"')
+        token = doc[i]
+        start = token.i + 1 + (words[token.i + 1] in '„»"')
         end = start
         while (
             end < len(doc)
@@ -128,9 +132,10 @@ def _outlets(doc: Doc, taken: set[int]) -> list[Span]:
             end += 1
         if end > start:
             found.append(Span(doc, start, end, label="ORG"))
-    for token in doc[1:]:
-        if token.text != "Zeitung" or token.i in taken:
+    for i in range(1, len(words)):
+        if words[i] != "Zeitung" or i in taken:
             continue
+        token = doc[i]
         start = token.i
         while (
             start - 1 >= 0

@@ -10,11 +10,21 @@ from sqlalchemy import func, select
 from tqdm import tqdm
 
 from bot.analyse.analyser import Analyser, NotAnalysed
+from bot.analyse.types import ArticleAnalysis
 from bot.store import Store
+from bot.store.actors import moved_articles
 from bot.store.analysis import mark_skipped, save_analyses
 from bot.store.articles import analysed_without_story, pending_ids
-from bot.store.schema import Article
-from bot.stories.cluster import assign_stories_quietly
+from bot.store.db import fit_strings
+from bot.store.schema import Actor, Article, Mention, Sentence
+from bot.stories.cluster import (
+    LEAD_SENTENCES,
+    PEOPLE,
+    Item,
+    KnownItems,
+    article_item,
+    assign_stories_quietly,
+)
 
 log = logging.getLogger(__name__)
 CHUNK = 64
@@ -40,6 +50,7 @@ def analyse_pending(
     if total == 0:
         return report
     show = sys.stderr.isatty() if progress is None else progress
+    known = KnownItems()  # the run's items and terms: stories do not read back what it wrote
     with tqdm(total=total, desc="Analyse", unit="Artikel", disable=not show) as bar:
         while True:
             with store.session() as session:
@@ -56,11 +67,40 @@ def analyse_pending(
                         report.skipped += 1
                     else:
                         analysed.append((article, result))
-                save_analyses(session, analysed)  # together: a few statements per chunk
+                named = save_analyses(session, analysed)  # together: a few statements per chunk
                 report.analysed += len(analysed)
-                assign_stories_quietly(session, ids)  # incremental: new articles join stories
+                # Incremental: new articles join stories, their items made from what was just
+                # written (not read back) — but for articles a detach moved to another actor.
+                moved = moved_articles(session)
+                known.items = {
+                    article.id: story_item(article, analysis, named[article.id])
+                    for article, analysis in analysed
+                    if article.id not in moved
+                }
+                assign_stories_quietly(session, ids, known)
                 bar.update(len(ids))
     return report
+
+
+def story_item(article: Article, analysis: ArticleAnalysis, actors: dict[str, Actor]) -> Item:
+    """The article's clustering item from its analysis, as `article_items` reads it from the
+    rows `save_analyses` wrote (`actors`: its actors by name, as it returned them)."""
+    sentence, mention = Sentence.__table__, Mention.__table__
+    leads = [
+        fit_strings(sentence, {"text": text})["text"]
+        for position, text in enumerate(analysis.sentences[: LEAD_SENTENCES + 1])
+        if position not in analysis.boilerplate
+    ]
+    people = [
+        (actors[m.name].id, fit_strings(mention, {"text": m.text[:300]})["text"])
+        for m in analysis.mentions
+        if m.name in actors and m.label in PEOPLE
+    ]
+    salience: dict[int, float] = {}
+    for info in analysis.actors:
+        key = actors[info.name].id
+        salience[key] = salience[key] + info.salience if key in salience else info.salience
+    return article_item(article, leads, people, salience)
 
 
 def _analyse_chunk(analyser: Analyser, articles: list[Article]):

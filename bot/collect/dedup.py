@@ -6,6 +6,7 @@ import hashlib
 import re
 import unicodedata
 import zlib
+from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import courlan
@@ -99,6 +100,17 @@ class NearDuplicates:
         self._signatures[article_id] = signature
         for band in self._band_keys(signature):
             self._bands.setdefault(band, []).append(article_id)
+
+    def discard(self, article_ids: Iterable[int]) -> None:
+        """Forget these articles (a batch that was not stored after all)."""
+        for article_id in article_ids:
+            signature = self._signatures.pop(article_id, None)
+            if signature is None:
+                continue
+            for band in self._band_keys(signature):
+                members = self._bands.get(band, [])
+                if article_id in members:
+                    members.remove(article_id)
 
     def find(self, signature: bytes) -> int | None:
         """The most similar indexed article at or above NEAR_THRESHOLD, if any."""

@@ -18,10 +18,10 @@ from bot.collect.text import one_line
 from bot.collect.topics import article_topics
 from bot.collect.types import RawArticle, Skipped
 from bot.store import Store
-from bot.store.articles import add_article
+from bot.store.articles import ArticleBatch, add_article
 from bot.store.schema import Source
 from bot.store.sources import record_state, source_for
-from bot.store.topics import save_topics
+from bot.store.topics import save_all_topics, save_topics
 
 INGEST_BATCH = 50  # items per unit of work
 
@@ -63,12 +63,10 @@ def store_item(
     """Store one item and count its outcome; the article's id, None for a skipped item.
     A database refusal for one item is reported and rolled back alone."""
     if isinstance(item, Skipped):
-        log.info("skipped %s: %s", item.where, item.reason)
-        report.skipped.append(item)
+        _skip(item, report)
         return None
     try:
-        if item.language is None:
-            item = dataclasses.replace(item, language=detect_language(item.text))
+        item = _with_language(item)
         with session.begin_nested():
             stored = add_article(session, item, source, near)
     except Exception as error:
@@ -77,10 +75,69 @@ def store_item(
         return None
     report.count(stored.outcome)
     if stored.outcome in ("new", "updated"):
-        feed = source.feed_url or source.location if source and source.kind == "feed" else None
-        topics = article_topics(item.title, item.text, item.url, item.categories, feed)
-        save_topics(session, stored.article_id, topics)
+        save_topics(session, stored.article_id, _topics(source, item))
     return stored.article_id
+
+
+def store_items(
+    session: Session,
+    source: Source | None,
+    items: list[RawArticle | Skipped],
+    report: IngestReport,
+    near: NearDuplicates | None = None,
+) -> None:
+    """`store_item` for a batch, written together: one savepoint, the batch's look-ups in one
+    query, its rows in one statement per table. When the database refuses the batch, it is
+    stored again item by item, so the one bad item is reported and skipped, never the others."""
+    prepared = [item if isinstance(item, Skipped) else _with_language(item) for item in items]
+    articles = [item for item in prepared if isinstance(item, RawArticle)]
+    outcomes = IngestReport()
+    batch = None
+    try:
+        with session.begin_nested(), session.no_autoflush:
+            batch = ArticleBatch(session, articles)
+            topics: dict[int, list[str]] = {}
+            replaced = []
+            for item in articles:
+                stored = add_article(session, item, source, near, batch)
+                outcomes.count(stored.outcome)
+                if stored.outcome in ("new", "updated"):
+                    topics[stored.article_id] = _topics(source, item)
+                if stored.outcome == "updated":
+                    replaced.append(stored.article_id)
+            batch.write()
+            save_all_topics(session, topics, replaced)
+    except Exception as error:
+        log.warning(
+            "a batch of %d items was refused (%s); storing them one by one",
+            len(articles),
+            one_line(error),
+        )
+        if near is not None and batch is not None:
+            near.discard(batch.signatures)
+        for item in prepared:
+            store_item(session, source, item, report, near)
+        return
+    for item in prepared:
+        if isinstance(item, Skipped):
+            _skip(item, report)
+    report.merge(outcomes)
+
+
+def _skip(item: Skipped, report: IngestReport) -> None:
+    log.info("skipped %s: %s", item.where, item.reason)
+    report.skipped.append(item)
+
+
+def _with_language(item: RawArticle) -> RawArticle:
+    if item.language is None:
+        return dataclasses.replace(item, language=detect_language(item.text))
+    return item
+
+
+def _topics(source: Source | None, item: RawArticle) -> list[str]:
+    feed = source.feed_url or source.location if source and source.kind == "feed" else None
+    return article_topics(item.title, item.text, item.url, item.categories, feed)
 
 
 def ingest(
@@ -100,9 +157,7 @@ def ingest(
     pending = iter(items)
     while batch := list(itertools.islice(pending, INGEST_BATCH)):
         with store.session() as session:
-            source = session.get(Source, source_id)
-            for item in batch:
-                store_item(session, source, item, report, near)
+            store_items(session, session.get(Source, source_id), batch, report, near)
     stored = report.new + report.updated + report.unchanged + report.duplicate
     status = f"{stored} articles read, {len(report.skipped)} skipped"
     if report.skipped:  # `morgenlage sources` shows why, in the one line

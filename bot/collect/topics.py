@@ -93,10 +93,22 @@ _OUTLETS = {
 _POLITICS = frozenset({"politik", "politics", "inlandausland"})
 
 
+class _WithoutMarks(dict):
+    """A `str.translate` table that drops combining marks, filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_WITHOUT_MARKS = _WithoutMarks()
+
+
 def fold(text: str) -> str:
     """Casefolded, without accents, ß as ss: "Fußball-Straße" → "fussball-strasse"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return decomposed if decomposed.isascii() else decomposed.translate(_WITHOUT_MARKS)
 
 
 _WORD = re.compile(r"[^\W_]+", re.U)
@@ -192,13 +204,23 @@ def _word_topics(word: str) -> tuple[tuple[str, float], ...]:
 
 def _not_inside(word: str, fragments: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where the [not] fragments occur in a word, as (start, end) spans."""
+    by_start = _by_first_letters(fragments)
     spans = []
-    for fragment in fragments:
-        at = word.find(fragment)
-        while at >= 0:
-            spans.append((at, at + len(fragment)))
-            at = word.find(fragment, at + 1)
+    for at in range(len(word)):
+        for fragment in by_start.get(word[at : at + 2], ()) + by_start.get(word[at], ()):
+            if word.startswith(fragment, at):
+                spans.append((at, at + len(fragment)))
     return spans
+
+
+@functools.cache
+def _by_first_letters(fragments: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The fragments by their first two letters (a one-letter fragment by its letter): a word
+    is searched once for all of them, not once per fragment."""
+    table: dict[str, tuple[str, ...]] = {}
+    for fragment in dict.fromkeys(f for f in fragments if f):
+        table[fragment[:2]] = (*table.get(fragment[:2], ()), fragment)
+    return table
 
 
 def text_scores(title: str, text: str) -> dict[str, float]:
@@ -209,11 +231,12 @@ def text_scores(title: str, text: str) -> dict[str, float]:
     huge one must not hold up collection."""
     title, text = title[:TITLE_LIMIT], text[:TEXT_LIMIT]
     counts: dict[str, float] = defaultdict(float)
-    for word, occurrences in _weighted_words(title, text).items():
+    parts = ((words(title), TITLE_WEIGHT), (words(text), 1.0))  # each part folded once
+    for word, occurrences in _weighted_words(parts).items():
         for topic, weight in _word_topics(word):
             counts[topic] += weight * (1.0 + math.log(occurrences))
-    for part, factor in ((title, TITLE_WEIGHT), (text, 1.0)):
-        folded = " ".join(words(part))
+    for part_words, factor in parts:
+        folded = " ".join(part_words)
         for phrase, weights in _lexicon().phrases.items():
             hits = folded.count(phrase)
             if not hits:
@@ -223,10 +246,10 @@ def text_scores(title: str, text: str) -> dict[str, float]:
     return dict(counts)
 
 
-def _weighted_words(title: str, text: str) -> dict[str, float]:
+def _weighted_words(parts: Iterable[tuple[list[str], float]]) -> dict[str, float]:
     found: dict[str, float] = defaultdict(float)
-    for part, factor in ((title, TITLE_WEIGHT), (text, 1.0)):
-        for word in words(part):
+    for part_words, factor in parts:
+        for word in part_words:
             found[word] += factor
     return found
 

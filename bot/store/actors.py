@@ -64,6 +64,7 @@ class ActorBook:
         self.new_aliases: list[ActorAlias] = []
         self.article_aliases: list[tuple[int, ActorAlias]] = []
         self.rows: list[tuple[Table, dict]] = []  # inserts whose values may be (new) actors
+        self._waiting: set[int] = set()  # `add_row` keys of rows not written yet
 
     # lookups
     def load(self, session: Session, **wanted: Iterable[str]) -> None:
@@ -132,9 +133,16 @@ class ActorBook:
         alias.last_key, alias.words = last_word_key(name)[:100], word_count(name)
         self._enter(alias, self.owner[alias])
 
-    def add_row(self, table: Table, row: dict) -> None:
-        """A row to insert with the others at `write`; an `Actor` value becomes its id."""
+    def add_row(self, table: Table, row: dict, key: object = None) -> None:
+        """A row to insert with the others at `write`; an `Actor` value becomes its id. Until
+        then the row may still change (`waiting(key)`)."""
         self.rows.append((table, row))
+        if key is not None:
+            self._waiting.add(id(key))
+
+    def waiting(self, key: object) -> bool:
+        """Whether the row added with this key is not written yet."""
+        return id(key) in self._waiting
 
     def write(self, session: Session) -> None:
         """Write what waits: new actors (one flush: ids in the order they were made), their
@@ -159,6 +167,7 @@ class ActorBook:
             self.article_aliases = []
             session.execute(insert(ArticleAlias), rows)
         pending, self.rows = self.rows, []
+        self._waiting.clear()
         by_table: dict[Table, list[dict]] = {}
         for table, row in pending:
             values = {k: v.id if isinstance(v, Actor) else v for k, v in row.items()}
@@ -426,6 +435,14 @@ def forget_spellings(session: Session, article_id: int) -> None:
     session.flush()
 
 
+_MOVED = "morgenlage_moved_articles"
+
+
+def moved_articles(session: Session) -> set[int]:
+    """The articles whose rows a `detach_alias` of this unit of work moved to another actor."""
+    return session.info.get(_MOVED, set())
+
+
 def detach_alias(session: Session, alias: ActorAlias) -> Actor:
     """Undo a merge: the spelling becomes an actor of its own, and the articles that named the
     old actor only this way move with it (mentions, quotes and all)."""
@@ -456,6 +473,7 @@ def detach_alias(session: Session, alias: ActorAlias) -> Actor:
         )
     )
     moving = sorted(articles - shared)
+    session.info.setdefault(_MOVED, set()).update(moving)
     alias.actor_id = new.id
     session.flush()
     if moving:

@@ -4,8 +4,9 @@ table: executemany)."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.analyse.types import ArticleAnalysis
 from bot.store.actors import (
@@ -16,6 +17,7 @@ from bot.store.actors import (
     resolve_actor,
     write_pending,
 )
+from bot.store.db import fit_strings
 from bot.store.schema import (
     Actor,
     Article,
@@ -38,22 +40,27 @@ def save_analysis(session: Session, article: Article, analysis: ArticleAnalysis)
     save_analyses(session, [(article, analysis)])
 
 
-def save_analyses(session: Session, results: list[tuple[Article, ArticleAnalysis]]) -> None:
+def save_analyses(
+    session: Session, results: list[tuple[Article, ArticleAnalysis]]
+) -> dict[int, dict[str, Actor]]:
     """`save_analysis` for several articles, in order: their names looked up together, their
-    rows written together."""
+    rows written together. Returns each article's actors by the names its analysis gave them
+    (written: their ids are set)."""
     prefetch(session, (info for _article, analysis in results for info in analysis.actors))
-    for article, analysis in results:
-        _save(session, article, analysis)
+    named = {article.id: _save(session, article, analysis) for article, analysis in results}
     write_pending(session)
+    _mark_analysed(session, [article for article, _analysis in results])
+    return named
 
 
-def _save(session: Session, article: Article, analysis: ArticleAnalysis) -> None:
+def _save(session: Session, article: Article, analysis: ArticleAnalysis) -> dict[str, Actor]:
     if article.analysed_at is not None:  # a new article has nothing to replace
         clear_analysis(session, article.id)
     actors: dict[str, Actor] = {}
     now = utcnow()
     counted: set = set()
-    rows: dict[Actor, ArticleActor] = {}
+    rows: dict[Actor, dict] = {}
+    book = actor_book(session)
     for info in analysis.actors:
         actor, spelling = resolve_actor(session, info)
         actor.last_seen_at = now
@@ -61,22 +68,44 @@ def _save(session: Session, article: Article, analysis: ArticleAnalysis) -> None
         record_spellings(session, article.id, actor, [spelling, *info.surnames], counted)
         # Two names of one article can resolve to one actor ("Rubio" and "Marco Rubio"); the
         # article's old rows are gone, so its rows are the ones made here.
-        existing = rows.get(actor)
-        if existing is not None:
-            existing.mentions += info.mentions
-            existing.salience += info.salience
-            existing.role = existing.role or info.role
-        else:
-            rows[actor] = ArticleActor(
-                article_id=article.id,
-                actor=actor,
-                role=info.role,
-                mentions=info.mentions,
-                salience=info.salience,
-            )
-            session.add(rows[actor])
+        row = rows.get(actor)
+        if row is None:
+            rows[actor] = row = {
+                "article_id": article.id,
+                "actor_id": actor,  # its id once written (the book's `write`)
+                "role": info.role,
+                "mentions": info.mentions,
+                "salience": info.salience,
+            }
+            book.add_row(ArticleActor.__table__, row, key=row)
+            continue
+        row["mentions"] += info.mentions
+        row["salience"] += info.salience
+        row["role"] = row["role"] or info.role
+        if book.waiting(row):
+            continue
+        # A detach wrote it meanwhile: the stored row takes the sums — unless the detach moved
+        # it to the parted spelling's actor, and this name starts the actor's row anew.
+        changed = session.execute(
+            update(ArticleActor)
+            .where(ArticleActor.article_id == article.id, ArticleActor.actor_id == actor.id)
+            .values(
+                fit_strings(
+                    ArticleActor.__table__,
+                    {k: row[k] for k in ("mentions", "salience", "role")},
+                )
+            ),
+            execution_options={"synchronize_session": False},
+        )
+        if changed.rowcount == 0:
+            rows[actor] = row = {
+                **row,
+                "role": info.role,
+                "mentions": info.mentions,
+                "salience": info.salience,
+            }
+            book.add_row(ArticleActor.__table__, row, key=row)
     # The actors as they are now: a detach above may have written and moved earlier rows.
-    book = actor_book(session)
     for m in analysis.mentions:
         if m.name in actors:
             book.add_row(
@@ -118,8 +147,33 @@ def _save(session: Session, article: Article, analysis: ArticleAnalysis) -> None
                 "score": score,
             },
         )
-    article.language = analysis.language
-    article.status, article.skip_reason, article.analysed_at = "analysed", None, now
+    marked = {"language": analysis.language, "status": "analysed", "skip_reason": None}
+    for key, value in {**marked, "analysed_at": now}.items():
+        # Written by `_mark_analysed` in one statement: through the ORM each row would be
+        # updated alone and its generated day_time read back.
+        set_committed_value(article, key, value)
+    return actors
+
+
+def _mark_analysed(session: Session, articles: list[Article]) -> None:
+    if not articles:
+        return
+    table = Article.__table__
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("key"))
+        .values({k: bindparam(k) for k in ("language", "status", "skip_reason", "analysed_at")}),
+        [
+            {
+                "key": a.id,
+                "language": a.language,
+                "status": a.status,
+                "skip_reason": a.skip_reason,
+                "analysed_at": a.analysed_at,
+            }
+            for a in articles
+        ],
+    )
 
 
 def mark_skipped(session: Session, article: Article, reason: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, or_, select
 from sqlalchemy.orm import Session, defer
 
 from bot.collect.dedup import (
@@ -17,6 +17,7 @@ from bot.collect.dedup import (
 )
 from bot.collect.language import skip_reason
 from bot.collect.types import RawArticle
+from bot.store.db import fit_strings, reserve_ids
 from bot.store.schema import (
     Article,
     ArticleFingerprint,
@@ -26,6 +27,8 @@ from bot.store.schema import (
     utcnow,
 )
 
+IN_LIST = 500  # values per IN (...) of a look-up
+
 
 @dataclass(frozen=True)
 class Stored:
@@ -33,39 +36,196 @@ class Stored:
     article_id: int  # the article that now holds the text (the earlier one for a duplicate)
 
 
+class ArticleBatch:
+    """What storing a batch of articles looks up, read in one query for the whole batch (the
+    stored articles with its URLs or texts) and kept up to date as the batch adds articles.
+    New articles get their ids up front, so nothing is flushed until the batch ends: one
+    executemany per table instead of statements per article. The batch's unit of work holds
+    the write lock (SQLite: its savepoint begins IMMEDIATE), so the reserved ids stay free."""
+
+    def __init__(self, session: Session, raws: list[RawArticle]) -> None:
+        self.session = session
+        self.urls: dict[str, Article] = {}
+        self.hashes: dict[str, Article] = {}
+        self.added: dict[int, Article] = {}
+        self.sources: set[tuple[int, int | None, str]] = set()
+        self.signatures: list[int] = []  # what the batch added to the near-duplicate index
+        self.rows: dict[Table, list[dict]] = {}  # rows of the new articles, inserted at `write`
+        keys = [(canonical_url(raw.url), content_hash(raw.text)) for raw in raws]
+        self._keys = {id(raw): key for raw, key in zip(raws, keys, strict=True)}
+        urls, hashes = sorted({u for u, _h in keys}), sorted({h for _u, h in keys})
+        for start in range(0, max(len(urls), len(hashes)), IN_LIST):
+            for article in session.scalars(
+                select(Article).where(
+                    or_(
+                        Article.url.in_(urls[start : start + IN_LIST]),
+                        Article.content_hash.in_(hashes[start : start + IN_LIST]),
+                    )
+                )
+            ):
+                self._enter(article)
+        # Ids for the items that look new (on PostgreSQL one that turns out a near-duplicate
+        # leaves a gap in the sequence, as a rolled-back insert would).
+        unknown = {h for u, h in keys if u not in self.urls and h not in self.hashes}
+        self._ids = reserve_ids(session, Article.__table__, len(unknown))
+
+    def _enter(self, article: Article) -> None:
+        self.urls.setdefault(article.url, article)
+        self.hashes.setdefault(article.content_hash, article)
+
+    def key(self, raw: RawArticle) -> tuple[str, str]:
+        """The item's canonical URL and content hash."""
+        known = self._keys.get(id(raw))
+        return known if known is not None else (canonical_url(raw.url), content_hash(raw.text))
+
+    def by_url(self, url: str) -> Article | None:
+        return self.urls.get(url)
+
+    def by_hash(self, digest: str) -> Article | None:
+        return self.hashes.get(digest)
+
+    def rehash(self, article: Article, old: str) -> None:
+        if self.hashes.get(old) is article:
+            del self.hashes[old]
+        self.hashes.setdefault(article.content_hash, article)
+
+    def get(self, article_id: int) -> Article | None:
+        return self.added.get(article_id) or self.session.get(Article, article_id)
+
+    def add(self, article: Article) -> None:
+        if not self._ids:  # more new articles than foreseen
+            taken = max(self.added, default=0)
+            self._ids = [max(reserve_ids(self.session, Article.__table__, 1)[0], taken + 1)]
+        # Not added to the session: the ORM would insert it alone and read its generated
+        # day_time back; it is inserted with the batch's other new articles at `write`.
+        article.id = self._ids.pop(0)
+        article.source_id = article.source.id if article.source is not None else None
+        article.ingested_at = utcnow()
+        self.added[article.id] = article
+        self._enter(article)
+
+    def add_row(self, row: ArticleSource | ArticleFingerprint) -> None:
+        """A row to insert after the batch's articles (one statement per table)."""
+        table = row.__table__
+        # Unset columns are left out, so their defaults apply (seen_at, created_at).
+        values = {c.key: getattr(row, c.key) for c in table.columns}
+        values = {k: v for k, v in values.items() if v is not None or table.c[k].default is None}
+        values.pop("id", None)
+        self.rows.setdefault(table, []).append(fit_strings(table, values))
+
+    def set_fingerprint(self, article_id: int, signature: bytes | None) -> None:
+        """An updated article's signature (it may be one the batch added)."""
+        if article_id not in self.added:
+            _set_fingerprint(self.session, article_id, signature)
+            return
+        table = ArticleFingerprint.__table__
+        rows = [r for r in self.rows.get(table, []) if r["article_id"] != article_id]
+        self.rows[table] = rows
+        if signature is not None:
+            self.add_row(ArticleFingerprint(article_id=article_id, minhash=signature))
+
+    def write(self) -> None:
+        """Write the batch: its new articles (one statement), the changes to stored ones (one
+        flush), then the rows that refer to them."""
+        if self.added:
+            table = Article.__table__
+            columns = [c.key for c in table.columns if c.computed is None]
+            rows = [
+                fit_strings(table, {key: getattr(article, key) for key in columns})
+                for article in self.added.values()
+            ]
+            self.session.execute(insert(table), rows)
+        self.session.flush()
+        for table, rows in self.rows.items():
+            self.session.execute(insert(table), rows)
+        self.rows = {}
+
+    def source_known(self, article_id: int, source_id: int | None, url: str) -> bool:
+        """Whether the article has this source already (stored, or earlier in the batch)."""
+        key = (article_id, source_id, url)
+        if key in self.sources:
+            return True
+        self.sources.add(key)
+        return article_id not in self.added and _source_stored(
+            self.session, article_id, source_id, url
+        )
+
+
+class _OneAtATime(ArticleBatch):
+    """One article, looked up in the store directly; its id comes from its insert."""
+
+    def __init__(self, session: Session) -> None:  # noqa: D107 — no batch to read
+        self.session = session
+        self.signatures = []
+        self._keys = {}
+
+    def by_url(self, url: str) -> Article | None:
+        return self.session.scalar(select(Article).where(Article.url == url))
+
+    def by_hash(self, digest: str) -> Article | None:
+        return self.session.scalar(select(Article).where(Article.content_hash == digest))
+
+    def rehash(self, article: Article, old: str) -> None:
+        pass
+
+    def get(self, article_id: int) -> Article | None:
+        return self.session.get(Article, article_id)
+
+    def add(self, article: Article) -> None:
+        self.session.add(article)
+        self.session.flush()
+
+    def add_row(self, row: ArticleSource | ArticleFingerprint) -> None:
+        self.session.add(row)
+
+    def set_fingerprint(self, article_id: int, signature: bytes | None) -> None:
+        _set_fingerprint(self.session, article_id, signature)
+
+    def source_known(self, article_id: int, source_id: int | None, url: str) -> bool:
+        return _source_stored(self.session, article_id, source_id, url)
+
+
 def add_article(
-    session: Session, raw: RawArticle, source: Source | None, near: NearDuplicates | None = None
+    session: Session,
+    raw: RawArticle,
+    source: Source | None,
+    near: NearDuplicates | None = None,
+    batch: ArticleBatch | None = None,
 ) -> Stored:
     """Store one article: 'new', 'updated' (same URL, new text), 'unchanged', or 'duplicate'
     (the same text, or with `near` a near-duplicate of a recent article, under another URL:
     the article gains this source instead of a twin). An article in a language that is not
-    analysed is stored as skipped, with the reason."""
-    url = canonical_url(raw.url)
-    digest = content_hash(raw.text)
-    existing = session.scalar(select(Article).where(Article.url == url))
+    analysed is stored as skipped, with the reason. With `batch` (made for the items this one
+    belongs to), its look-ups come from the batch and its rows are written when the batch is
+    flushed."""
+    known = batch if batch is not None else _OneAtATime(session)
+    url, digest = known.key(raw)
+    existing = known.by_url(url)
     if existing is not None and existing.content_hash == digest:
-        add_source(session, existing, source, url, raw)
+        add_source(session, existing, source, url, raw, known)
         return Stored("unchanged", existing.id)
-    twin = session.scalar(select(Article).where(Article.content_hash == digest))
+    twin = known.by_hash(digest)
     if twin is not None:
-        add_source(session, twin, source, url, raw)
+        add_source(session, twin, source, url, raw, known)
         return Stored("duplicate", twin.id)
     if existing is not None and not _may_replace(existing, source, raw):
-        add_source(session, existing, source, url, raw)
+        add_source(session, existing, source, url, raw, known)
         return Stored("duplicate", existing.id)
     signature = minhash(raw.text)
     if existing is not None:
-        add_source(session, existing, source, url, raw)
+        add_source(session, existing, source, url, raw, known)
+        old = existing.content_hash
         existing.title, existing.text, existing.content_hash = raw.title[:500], raw.text, digest
+        known.rehash(existing, old)
         existing.published_at = raw.published_at or existing.published_at
         existing.language = raw.language or existing.language
         _set_status(existing)
-        _set_fingerprint(session, existing.id, signature)
+        known.set_fingerprint(existing.id, signature)
         return Stored("updated", existing.id)
     if near is not None and signature is not None:
         match = near.find(signature)
-        if match is not None and (story := session.get(Article, match)) is not None:
-            add_source(session, story, source, url, raw)
+        if match is not None and (story := known.get(match)) is not None:
+            add_source(session, story, source, url, raw, known)
             return Stored("duplicate", story.id)
     article = Article(
         source=source,
@@ -79,31 +239,43 @@ def add_article(
         content_hash=digest,
     )
     _set_status(article)
-    session.add(article)
-    session.flush()
+    known.add(article)
     # A new article has no sources and no fingerprint yet: plain inserts, no look-ups.
-    session.add(_source_row(article.id, source, url, raw))
+    if batch is not None:
+        batch.sources.add((article.id, source.id if source is not None else None, url))
+    known.add_row(_source_row(article.id, source, url, raw))
     if signature is not None:
-        session.add(ArticleFingerprint(article_id=article.id, minhash=signature))
+        known.add_row(ArticleFingerprint(article_id=article.id, minhash=signature))
         if near is not None:
             near.add(article.id, signature)
+            known.signatures.append(article.id)
     return Stored("new", article.id)
 
 
 def add_source(
-    session: Session, article: Article, source: Source | None, url: str, raw: RawArticle
+    session: Session,
+    article: Article,
+    source: Source | None,
+    url: str,
+    raw: RawArticle,
+    batch: ArticleBatch | None = None,
 ) -> None:
     """Record that `source` carries `article` at `url` (once per article, source and URL)."""
     source_id = source.id if source is not None else None
-    known = session.scalar(
+    known = batch if batch is not None else _OneAtATime(session)
+    if not known.source_known(article.id, source_id, url):
+        known.add_row(_source_row(article.id, source, url, raw))
+
+
+def _source_stored(session: Session, article_id: int, source_id: int | None, url: str) -> bool:
+    found = session.scalar(
         select(ArticleSource.id).where(
-            ArticleSource.article_id == article.id,
+            ArticleSource.article_id == article_id,
             ArticleSource.source_id == source_id,  # "IS NULL" for None
             ArticleSource.url == url,
         )
     )
-    if known is None:
-        session.add(_source_row(article.id, source, url, raw))
+    return found is not None
 
 
 def _source_row(article_id: int, source: Source | None, url: str, raw: RawArticle) -> ArticleSource:

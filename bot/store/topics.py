@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from bot.collect.topics import article_topics, story_topic
@@ -15,6 +16,18 @@ def save_topics(session: Session, article_id: int, topics: list[str]) -> None:
     """Replace an article's topics (an updated article may have moved section)."""
     session.execute(delete(ArticleTopic).where(ArticleTopic.article_id == article_id))
     session.add_all(ArticleTopic(article_id=article_id, topic=topic) for topic in topics)
+
+
+def save_all_topics(
+    session: Session, topics: dict[int, list[str]], replaced: Sequence[int] = ()
+) -> None:
+    """`save_topics` for many articles in two statements; only the `replaced` (updated)
+    articles can have topics to remove."""
+    if replaced:
+        session.execute(delete(ArticleTopic).where(ArticleTopic.article_id.in_(replaced)))
+    rows = [{"article_id": a, "topic": t} for a, names in topics.items() for t in names]
+    if rows:
+        session.execute(insert(ArticleTopic), rows)
 
 
 def topics_of(session: Session, articles: list[Article]) -> dict[int, list[str]]:

@@ -427,41 +427,68 @@ def article_items(session: Session, articles: list[Article]) -> list[Item]:
         .order_by(Sentence.article_id, Sentence.position)
     ):
         leads[article_id].append(text)
-    # An article's people and organisations are what it mentions as such: an actor's kind is
-    # that of its first mention anywhere, and "Moria", once tagged a person, would otherwise be
-    # a shared person of every report naming the camp (as a place, so its name stayed text too).
-    names: dict[int, set[str]] = collections.defaultdict(set)
-    people: set[tuple[int, int]] = set()
+    people: dict[int, list[tuple[int, str]]] = collections.defaultdict(list)
     for article_id, actor_id, text in session.execute(
         select(Mention.article_id, Mention.actor_id, Mention.text).where(
             Mention.article_id.in_(ids), Mention.label.in_(PEOPLE)
         )
     ):
-        names[article_id].update(content_terms(text))
-        people.add((article_id, actor_id))
-    actors: dict[int, dict[str, float]] = collections.defaultdict(dict)
-    for article_id, actor_id, salience in session.execute(
+        people[article_id].append((actor_id, text))
+    salience: dict[int, dict[int, float]] = collections.defaultdict(dict)
+    for article_id, actor_id, weight in session.execute(
         select(ArticleActor.article_id, ArticleActor.actor_id, ArticleActor.salience).where(
             ArticleActor.article_id.in_(ids)
         )
     ):
-        if (article_id, actor_id) in people:
-            actors[article_id][str(actor_id)] = max(salience, 0.01)
-    items = []
-    for article in articles:
-        title = article.title.rstrip(" …")
-        lead = [s for s in leads[article.id] if not s.startswith(title)][:LEAD_SENTENCES]
-        items.append(
-            Item(
-                key=article.id,
-                when=article.day_time,
-                title=article.title,
-                terms=term_vector([(article.title, TITLE_WEIGHT), *((s, 1.0) for s in lead)]),
-                actors=_top_share(actors[article.id]),
-                names=frozenset(names[article.id]),
-            )
-        )
-    return items
+        salience[article_id][actor_id] = weight
+    return [
+        article_item(article, leads[article.id], people[article.id], salience[article.id])
+        for article in articles
+    ]
+
+
+def article_item(
+    article: Article,
+    leads: list[str],
+    people: Iterable[tuple[int, str]],
+    salience: dict[int, float],
+) -> Item:
+    """The clustering item of one analysed article, from what its analysis wrote: the texts of
+    its first non-boilerplate sentences (by position, up to LEAD_SENTENCES + 1), its people's and
+    organisations' mentions (actor id, text as written) and its actors' salience."""
+    # An article's people and organisations are what it mentions as such: an actor's kind is
+    # that of its first mention anywhere, and "Moria", once tagged a person, would otherwise be
+    # a shared person of every report naming the camp (as a place, so its name stayed text too).
+    names: set[str] = set()
+    mentioned: set[int] = set()
+    for actor_id, text in people:
+        names.update(content_terms(text))
+        mentioned.add(actor_id)
+    actors = {
+        str(actor_id): max(weight, 0.01)
+        for actor_id, weight in salience.items()
+        if actor_id in mentioned
+    }
+    title = article.title.rstrip(" …")
+    lead = [s for s in leads if not s.startswith(title)][:LEAD_SENTENCES]
+    return Item(
+        key=article.id,
+        when=article.day_time,
+        title=article.title,
+        terms=term_vector([(article.title, TITLE_WEIGHT), *((s, 1.0) for s in lead)]),
+        actors=_top_share(actors),
+        names=frozenset(names),
+    )
+
+
+@dataclass
+class KnownItems:
+    """What the analysis stage already holds, so that assigning a chunk's stories reads
+    nothing back: its articles' items, made from the analyses just written (`article_item`),
+    and the term vectors of every article assigned in this run (the members stories recall)."""
+
+    items: dict[int, Item] = field(default_factory=dict)
+    terms: dict[int, dict[str, float]] = field(default_factory=dict)
 
 
 def _top_share(weights: dict[str, float], keep: int = 8) -> dict[str, float]:
@@ -483,8 +510,11 @@ def _state(row: Story) -> StoryState:
     )
 
 
-def _recall_members(session: Session, states: list[StoryState]) -> None:
-    """The newest `MEMBERS` articles' term vectors of stories from earlier runs."""
+def _recall_members(
+    session: Session, states: list[StoryState], known: dict[int, dict[str, float]] | None = None
+) -> None:
+    """The newest `MEMBERS` articles' term vectors of stories from earlier runs (or chunks: those
+    in `known` are not read again)."""
     by_id = {state.row.id: state for state in states if state.row is not None}
     if not by_id:
         return
@@ -496,11 +526,12 @@ def _recall_members(session: Session, states: list[StoryState]) -> None:
     ):
         if len(newest[story_id]) < MEMBERS:
             newest[story_id].append(article_id)
-    wanted = [a for ids in newest.values() for a in ids]
-    if not wanted:
-        return
-    articles = list(session.scalars(select(Article).where(Article.id.in_(wanted))))
-    terms = {item.key: item.terms for item in article_items(session, articles)}
+    known = known if known is not None else {}
+    wanted = [a for ids in newest.values() for a in ids if a not in known]
+    terms = dict(known)
+    if wanted:
+        articles = list(session.scalars(select(Article).where(Article.id.in_(wanted))))
+        terms.update((item.key, item.terms) for item in article_items(session, articles))
     for story_id, ids in newest.items():
         by_id[story_id].recent = [terms[a] for a in reversed(ids) if a in terms]
 
@@ -544,30 +575,39 @@ def _store_background(session: Session, background: Background) -> None:
     background.added.clear()
 
 
-def assign_stories(session: Session, article_ids: Iterable[int]) -> int:
-    """Give each analysed article without a story its story; returns how many got one.
+def assign_stories(
+    session: Session, article_ids: Iterable[int], known: KnownItems | None = None
+) -> int:
+    """Give each analysed article without a story its story; returns how many got one. With
+    `known`, the items it holds are used instead of reading them back (and it learns the
+    assigned articles' terms).
 
     Articles that already have a story keep it, so running this again changes nothing."""
     wanted = set(article_ids)
     if not wanted:
         return 0
+    known = known if known is not None else KnownItems()
     done = set(
         session.scalars(select(StoryArticle.article_id).where(StoryArticle.article_id.in_(wanted)))
     )
-    articles = list(
-        session.scalars(
-            select(Article).where(Article.id.in_(wanted - done), Article.status == "analysed")
+    given = [known.items[key] for key in wanted - done if key in known.items]
+    rest = wanted - done - {item.key for item in given}
+    articles = []
+    if rest:
+        articles = list(
+            session.scalars(
+                select(Article).where(Article.id.in_(rest), Article.status == "analysed")
+            )
         )
-    )
-    if not articles:
+    if not articles and not given:
         return 0
-    items = sorted(article_items(session, articles), key=lambda i: (i.when, i.key))
+    items = sorted([*given, *article_items(session, articles)], key=lambda i: (i.when, i.key))
     low, high = items[0].when - WINDOW, items[-1].when + WINDOW
     rows = session.scalars(
         select(Story).where(Story.last_seen_at >= low, Story.first_seen_at <= high)
     )
     states = [_state(row) for row in rows]
-    _recall_members(session, states)
+    _recall_members(session, states, known.terms)
     background = _background(session, items[0].when.date(), items[-1].when.date())
     # The counts of every term this run can compare, in a few queries rather than one per item.
     background.prefetch(
@@ -602,14 +642,17 @@ def assign_stories(session: Session, article_ids: Iterable[int]) -> int:
         for key, story, score in joined
     )
     session.flush()
+    known.terms.update((item.key, item.terms) for item in items)
     return len(joined)
 
 
-def assign_stories_quietly(session: Session, article_ids: Iterable[int]) -> None:
+def assign_stories_quietly(
+    session: Session, article_ids: Iterable[int], known: KnownItems | None = None
+) -> None:
     """`assign_stories` for the analysis stage: a failure is logged and rolled back alone, never
     losing the chunk's analysis — the next analysis run assigns what is left."""
     try:
         with session.begin_nested():
-            assign_stories(session, article_ids)
+            assign_stories(session, article_ids, known)
     except Exception:
         log.exception("story assignment failed; it is retried at the next analysis run")

@@ -1,0 +1,100 @@
+"""Story assignment in the analysis stage uses what the stage holds (issue 14, "storage at model
+speed"): a chunk's items are made from the analyses it just wrote, and the members stories recall
+from the run's own terms — with the same items, and so the same stories, as reading them back."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+
+import time_machine
+from sqlalchemy import select
+
+from bot.analyse import stage
+from bot.jobs import collect
+from bot.store import open_store
+from bot.store.actors import moved_articles
+from bot.store.analysis import save_analyses
+from bot.store.schema import Article, StoryArticle
+from bot.stories.cluster import KnownItems, article_items
+from tests.conftest import make_config
+from tests.test_store_bulk import ARTICLES as NAMES
+from tests.test_store_bulk import _analysis, _articles
+from tests.test_stories import ARTICLES
+
+
+def test_items_from_the_analyses_equal_the_items_read_back(store):
+    with store.session() as session:
+        articles = _articles(session, len(NAMES))
+        pairs = enumerate(zip(articles, NAMES, strict=True))
+        analysed = [(a, _analysis(names, n)) for n, (a, names) in pairs]
+        analysed[0][1].boilerplate = frozenset({1})  # a plug is no lead sentence
+        named = save_analyses(session, analysed)
+        moved = set(moved_articles(session))
+        from_memory = {
+            a.id: stage.story_item(a, analysis, named[a.id]) for a, analysis in analysed
+        }
+        read_back = {item.key: item for item in article_items(session, articles)}
+    # "Gerd Müller" parted the bare "Müller" from Thomas Müller: its articles' rows moved, and
+    # only the store knows their actors now — the stage reads those back.
+    assert moved
+    assert any(from_memory[a] != read_back[a] for a in moved)
+    for article in articles:
+        if article.id not in moved:
+            assert from_memory[article.id] == read_back[article.id]
+    assert all(item.actors and item.names for item in read_back.values())
+
+
+def _collect_stories(tmp, analyser, monkeypatch, read_back: bool) -> dict[str, tuple]:
+    """ARTICLES of tests/test_stories.py collected one after another; each article's story
+    (as the set of its members' URLs) and similarity."""
+    folder = tmp / "news"
+    folder.mkdir(parents=True)
+    config = make_config(tmp)
+    config = dataclasses.replace(
+        config, sources=dataclasses.replace(config.sources, paths=(str(folder),))
+    )
+    store = open_store(config.store.url)
+    if read_back:  # nothing from memory: every item and member read back from the store
+
+        class Forgetful(dict):
+            def update(self, *args, **kwargs) -> None:
+                pass
+
+        monkeypatch.setattr(stage, "moved_articles", lambda session: _Everything())
+        monkeypatch.setattr(stage, "KnownItems", lambda: KnownItems(terms=Forgetful()))
+    # Two arrivals: the second run's stories recall members of the first run's.
+    by_arrival = sorted(ARTICLES.items(), key=lambda a: a[1][1])
+    for names in (by_arrival[:3], by_arrival[3:]):
+        for name, (outlet, date, title, text) in names:
+            url = f"https://{outlet.lower()}.example/{name.removesuffix('.md')}"
+            meta = f"title: {json.dumps(title)}\ndate: {date}\nsource: {outlet}\nurl: {url}"
+            (folder / name).write_text(f"---\n{meta}\n---\n{text}\n", encoding="utf-8")
+        arrival = dt.datetime.fromisoformat(names[-1][1][1]) + dt.timedelta(minutes=5)
+        with time_machine.travel(arrival, tick=False):
+            collect(store, config, analyser=analyser)
+    with store.session() as session:
+        rows = session.execute(
+            select(StoryArticle.story_id, StoryArticle.similarity, Article.url).join(
+                Article, Article.id == StoryArticle.article_id
+            )
+        ).all()
+    store.close()
+    members: dict[int, set[str]] = {}
+    for story, _similarity, url in rows:
+        members.setdefault(story, set()).add(url)
+    return {url: (frozenset(members[story]), similarity) for story, similarity, url in rows}
+
+
+class _Everything(set):
+    def __contains__(self, _item) -> bool:
+        return True
+
+
+def test_stories_from_memory_equal_stories_read_back(tmp_path, analyser, monkeypatch):
+    from_memory = _collect_stories(tmp_path / "memory", analyser, monkeypatch, read_back=False)
+    read_back = _collect_stories(tmp_path / "store", analyser, monkeypatch, read_back=True)
+    assert from_memory == read_back
+    assert len(from_memory) == len(ARTICLES)
+    assert any(len(members) > 1 for members, _score in from_memory.values())
