@@ -95,11 +95,22 @@ def start_like_the_bot() -> None:
     _warm_up()
 
 
-def rss_mb(pid: int | str = "self") -> float:
+def rss_mb(pid: int | str = "self", field: str = "VmRSS") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def trimmed_rss_mb() -> float:
+    """The resident size once glibc's free heap pages went back to the system — what the bot
+    does after each collection anyway (bot/memory.py), so the next round starts the same."""
+    try:
+        from bot.memory import release_freed_memory
+    except ImportError:
+        return 0.0
+    release_freed_memory()
+    return rss_mb()
 
 
 def texts(count: int, offset: int) -> list[str]:
@@ -191,7 +202,10 @@ async def soak(url: str, folder: Path, users: int, rounds: int, per_round: int) 
                         "worker_mb": max(workers, default=0.0),
                         "flood_users": len(parts.flood._seen),
                         "limiter_chats": len(parts.limiter._next_chat),
+                        "anon_mb": rss_mb(field="RssAnon"),
+                        "file_mb": rss_mb(field="RssFile") + rss_mb(field="RssShmem"),
                         **native_mb(),
+                        "trimmed_mb": trimmed_rss_mb(),
                     }
                 )
                 print(json.dumps(result["rss"][-1]), file=sys.stderr)
@@ -219,7 +233,9 @@ def summary(label: str, result: dict) -> None:
         if "malloc_used_mb" in r:
             print(
                 f"           SQLite {r.get('sqlite_mb', 0):5.1f} MB, malloc in use "
-                f"{r['malloc_used_mb']:5.1f} MB, malloc free but kept {r['malloc_free_mb']:5.1f} MB"
+                f"{r['malloc_used_mb']:5.1f} MB, malloc free {r['malloc_free_mb']:5.1f} MB, "
+                f"RSS anonymous {r['anon_mb']:5.1f} MB, file {r['file_mb']:5.1f} MB, "
+                f"after malloc_trim {r['trimmed_mb']:5.1f} MB"
             )
     print(
         f"  bot RSS after warm-up (round 1) → end: {warm['bot_mb']:.0f} → {last['bot_mb']:.0f} MB "
