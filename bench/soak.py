@@ -85,6 +85,15 @@ def native_mb() -> dict[str, float]:
     return found
 
 
+def before_threads_like_the_bot() -> None:
+    """What `morgenlage run` does first, before any thread (older trees: nothing)."""
+    try:
+        from bot.memory import limit_arenas
+    except ImportError:
+        return
+    limit_arenas()
+
+
 def start_like_the_bot() -> None:
     """What `morgenlage run` does at start before the first reader asks (older trees: what
     they have)."""
@@ -143,6 +152,7 @@ async def soak(url: str, folder: Path, users: int, rounds: int, per_round: int) 
     from bot.ratelimit import RateLimiter
     from bot.store import open_store
 
+    before_threads_like_the_bot()
     server = subprocess.Popen(
         [sys.executable, "-c", SERVER],
         cwd=REPO,
