@@ -22,6 +22,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import ctypes
+import ctypes.util
 import datetime as dt
 import itertools
 import json
@@ -55,11 +57,69 @@ sys.stdin.read()
 TEXTS = ["/help", "/today", "/search Regierung", "/actor Rubio", "Guten Morgen"]
 
 
-def rss_mb(pid: int | str = "self") -> float:
+_MALLINFO2 = "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost"
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in _MALLINFO2.split()]
+
+
+def native_mb() -> dict[str, float]:
+    """Where the memory outside Python's objects is: SQLite's own allocations (page caches,
+    prepared statements) and glibc's heap — in use, and free but kept by the allocator."""
+    found: dict[str, float] = {}
+    try:
+        sqlite = ctypes.CDLL(ctypes.util.find_library("sqlite3") or "libsqlite3.so.0")
+        sqlite.sqlite3_memory_used.restype = ctypes.c_int64
+        found["sqlite_mb"] = sqlite.sqlite3_memory_used() / 2**20
+    except (OSError, AttributeError):
+        pass
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"))
+        libc.mallinfo2.restype = _MallInfo2
+        info = libc.mallinfo2()
+        found["malloc_used_mb"] = (info.uordblks + info.hblkhd) / 2**20
+        found["malloc_free_mb"] = info.fordblks / 2**20
+    except (OSError, AttributeError):
+        pass
+    return found
+
+
+def before_threads_like_the_bot() -> None:
+    """What `morgenlage run` does first, before any thread (older trees: nothing)."""
+    try:
+        from bot.memory import limit_arenas
+    except ImportError:
+        return
+    limit_arenas()
+
+
+def start_like_the_bot() -> None:
+    """What `morgenlage run` does at start before the first reader asks (older trees: what
+    they have)."""
+    try:
+        from bot.cli import _warm_up
+    except ImportError:
+        return
+    _warm_up()
+
+
+def rss_mb(pid: int | str = "self", field: str = "VmRSS") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def trimmed_rss_mb() -> float:
+    """The resident size once glibc's free heap pages went back to the system — what the bot
+    does after each collection anyway (bot/memory.py), so the next round starts the same."""
+    try:
+        from bot.memory import release_freed_memory
+    except ImportError:
+        return 0.0
+    release_freed_memory()
+    return rss_mb()
 
 
 def texts(count: int, offset: int) -> list[str]:
@@ -92,6 +152,7 @@ async def soak(url: str, folder: Path, users: int, rounds: int, per_round: int) 
     from bot.ratelimit import RateLimiter
     from bot.store import open_store
 
+    before_threads_like_the_bot()
     server = subprocess.Popen(
         [sys.executable, "-c", SERVER],
         cwd=REPO,
@@ -117,6 +178,7 @@ async def soak(url: str, folder: Path, users: int, rounds: int, per_round: int) 
         parts = application.bot_data["morgenlage"]
         parts.limiter = RateLimiter(100_000.0)  # limits off: memory is measured, not pacing
         parts.flood = FloodGuard(limit=20, window=10.0)
+        await asyncio.to_thread(start_like_the_bot)
         counter = itertools.count(1)
         per_round_users = users // rounds
         async with application:
@@ -150,6 +212,10 @@ async def soak(url: str, folder: Path, users: int, rounds: int, per_round: int) 
                         "worker_mb": max(workers, default=0.0),
                         "flood_users": len(parts.flood._seen),
                         "limiter_chats": len(parts.limiter._next_chat),
+                        "anon_mb": rss_mb(field="RssAnon"),
+                        "file_mb": rss_mb(field="RssFile") + rss_mb(field="RssShmem"),
+                        **native_mb(),
+                        "trimmed_mb": trimmed_rss_mb(),
                     }
                 )
                 print(json.dumps(result["rss"][-1]), file=sys.stderr)
@@ -174,6 +240,13 @@ def summary(label: str, result: dict) -> None:
             f"collection worker {r['worker_mb']:5.0f} MB, flood map {r['flood_users']:6d}, "
             f"limiter map {r['limiter_chats']:6d}"
         )
+        if "malloc_used_mb" in r:
+            print(
+                f"           SQLite {r.get('sqlite_mb', 0):5.1f} MB, malloc in use "
+                f"{r['malloc_used_mb']:5.1f} MB, malloc free {r['malloc_free_mb']:5.1f} MB, "
+                f"RSS anonymous {r['anon_mb']:5.1f} MB, file {r['file_mb']:5.1f} MB, "
+                f"after malloc_trim {r['trimmed_mb']:5.1f} MB"
+            )
     print(
         f"  bot RSS after warm-up (round 1) → end: {warm['bot_mb']:.0f} → {last['bot_mb']:.0f} MB "
         f"({growth:+.1%})"

@@ -209,7 +209,9 @@ def cmd_deliver(config: Config, args) -> int:
 
 def cmd_run(config: Config, args) -> int:
     from bot.chat.console import run_console
+    from bot.memory import limit_arenas
 
+    limit_arenas()  # before the first thread
     services = _services(config, collector=bool(config.telegram.token))
     collecting = "collect" in args.jobs or not config.telegram.token
     if collecting:  # the same pipeline the scheduled collections use: loaded once
@@ -245,7 +247,9 @@ def _warm_up() -> None:
 
 def cmd_worker(config: Config, args) -> int:
     from bot.chat.telegram import run_worker
+    from bot.memory import limit_arenas
 
+    limit_arenas()  # before the first thread
     if not config.telegram.token:
         print("morgenlage: no Telegram token (MORGENLAGE_TELEGRAM_TOKEN)", file=sys.stderr)
         return 2

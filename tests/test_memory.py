@@ -1,7 +1,9 @@
-"""Freed memory goes back to the system once per collection (bot/memory.py)."""
+"""Freed memory goes back to the system once per collection; the threads share a few heaps
+(bot/memory.py)."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 
 import pytest
@@ -55,3 +57,49 @@ def test_objects_loaded_at_start_leave_the_collector_and_garbage_is_still_collec
     finally:
         gc.unfreeze()
         gc.set_threshold(*threshold)
+
+
+# Eight threads allocate through glibc; then glibc's own report counts its heaps (arenas).
+ARENA_PROBE = """
+import ctypes, ctypes.util, sys, threading
+from bot import memory
+if sys.argv[1] == "limit":
+    assert memory.limit_arenas()
+libc = ctypes.CDLL(ctypes.util.find_library("c"))
+libc.malloc.restype = ctypes.c_void_p
+libc.free.argtypes = [ctypes.c_void_p]
+libc.open_memstream.restype = ctypes.c_void_p
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+libc.fclose.argtypes = [ctypes.c_void_p]
+start = threading.Barrier(8)
+def allocate():
+    start.wait()
+    for _ in range(200):
+        for block in [libc.malloc(300) for _ in range(50)]:
+            libc.free(block)
+threads = [threading.Thread(target=allocate) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+text, size = ctypes.c_char_p(), ctypes.c_size_t()
+stream = libc.open_memstream(ctypes.byref(text), ctypes.byref(size))
+libc.malloc_info(0, stream)
+libc.fclose(stream)
+print(text.value.decode().count("<heap nr="))
+"""
+
+
+def _heaps(mode: str) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", ARENA_PROBE, mode], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout)
+
+
+@pytest.mark.store_free
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_threads_share_few_heaps_once_limited_at_start():
+    """Set while the process runs (no environment variable needed before it starts)."""
+    assert _heaps("default") > memory.ARENAS  # one heap per thread, as glibc does by default
+    assert _heaps("limit") <= memory.ARENAS

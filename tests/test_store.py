@@ -43,6 +43,21 @@ def test_sqlite_runs_in_wal_mode(store):
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
+@sqlite_only("SQLite's page cache")
+def test_every_sqlite_connection_keeps_a_small_page_cache(store):
+    """Each pooled connection has a cache of its own (SQLite's default 2 MB each grew a soak's
+    resident size as the file grew, bench/soak.py): every connection, not only the first."""
+    from bot.store.db import PAGE_CACHE_KIB
+
+    connections = [store.engine.connect() for _ in range(3)]
+    try:
+        for connection in connections:
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -PAGE_CACHE_KIB
+    finally:
+        for connection in connections:
+            connection.close()
+
+
 def test_migration_history_has_one_head():
     """New migrations revise the single head; parallel branches are merged (0007, then 0010)."""
     from alembic.config import Config as AlembicConfig

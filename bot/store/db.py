@@ -39,6 +39,9 @@ def one_line(error: BaseException) -> str:
     return text.splitlines()[0][:300] if text else type(error).__name__
 
 
+PAGE_CACHE_KIB = 512  # per SQLite connection
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets the bot read while the collector writes; busy_timeout waits instead of failing.
@@ -46,6 +49,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Each pooled connection keeps its own page cache (SQLite's default: 2 MB), filled as the
+    # file grows and emptied anyway whenever another connection commits; the system's file
+    # cache holds the pages for all of them (bench/soak.py).
+    cursor.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
     cursor.close()
 
 
