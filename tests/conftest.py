@@ -167,19 +167,25 @@ def first_release_store(url: str) -> None:
     raw.dispose()
 
 
+def folder_config(tmp_path: Path, **sections) -> tuple[Path, Config]:
+    """A fresh `news` folder in `tmp_path` and a configuration that collects from it alone."""
+    folder = tmp_path / "news"
+    folder.mkdir(parents=True)
+    config = make_config(tmp_path, **sections)
+    paths = (str(folder),)
+    return folder, dataclasses.replace(
+        config, sources=dataclasses.replace(config.sources, paths=paths)
+    )
+
+
 def brief_article(tmp_path: Path, analyser, name: str, meta: str, text: str, day: dt.date):
     """The calendar day's briefing of one Markdown article (`meta`: its front matter lines),
     collected and analysed by the real pipeline into a fresh store."""
     from bot.brief.build import build_briefing
     from bot.brief.window import day_window
 
-    folder = tmp_path / "news"
-    folder.mkdir()
+    folder, config = folder_config(tmp_path)
     (folder / name).write_text(f"---\n{meta}\n---\n{text}\n", encoding="utf-8")
-    config = make_config(tmp_path)
-    config = dataclasses.replace(
-        config, sources=dataclasses.replace(config.sources, paths=(str(folder),))
-    )
     store = open_store(config.store.url)
     try:
         collect(store, config, analyser=analyser)

@@ -28,7 +28,7 @@ from bot.store import open_store
 from bot.store.db import StoreUnavailable
 from bot.store.schema import Delivery, Edition
 from tests.botapi import FakeTelegramServer, RateLimits
-from tests.conftest import SEEDS, make_config, postgres_only
+from tests.conftest import SEEDS, folder_config, make_config, postgres_only
 from tests.fixtures.processes import deployment_config, morgenlage
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -183,13 +183,8 @@ def _arrive(services: Services, folder: Path, name: str, analyser, at=None) -> N
 @pytest.fixture
 def newsroom(tmp_path, analyser):
     with FakeTelegramServer(rate_limits=RateLimits.disabled()) as server:
-        folder = tmp_path / "news"
-        folder.mkdir()
-        config = make_config(tmp_path)
-        config = dataclasses.replace(
-            config,
-            sources=dataclasses.replace(config.sources, paths=(str(folder),)),
-            delivery=DeliveryConfig(messages_per_second=100),
+        folder, config = folder_config(
+            tmp_path, delivery=DeliveryConfig(messages_per_second=100)
         )
         store = open_store(config.store.url)
         yield Services(store, config), server, folder

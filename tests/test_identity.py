@@ -248,15 +248,13 @@ def test_a_surname_once_taken_for_a_place_becomes_the_person(store):
 
 def test_collected_articles_make_maduro_one_actor_with_one_dossier(tmp_path, analyser):
     """The weekend of 3–4 January 2026, in four spellings, through `collect` as the bot runs."""
-    import dataclasses
     import datetime as dt
 
     from bot.brief.dossier import build_dossier
     from bot.jobs import collect
-    from tests.conftest import make_config
+    from tests.conftest import folder_config
 
-    folder = tmp_path / "news"
-    folder.mkdir()
+    folder, config = folder_config(tmp_path)
     articles = {
         "Nicolás Maduro festgenommen": "US-Truppen haben den venezolanischen Präsidenten "
         "Nicolás Maduro in Caracas festgenommen. Maduro wurde nach New York gebracht, wo ihm "
@@ -277,10 +275,6 @@ def test_collected_articles_make_maduro_one_actor_with_one_dossier(tmp_path, ana
     for i, (title, body) in enumerate(articles.items()):
         meta = f'title: "{title}"\ndate: 2026-01-0{3 + i % 2}T0{i}:00:00Z\nsource: Test'
         (folder / f"{i}.md").write_text(f"---\n{meta}\n---\n{body}\n", encoding="utf-8")
-    config = make_config(tmp_path)
-    config = dataclasses.replace(
-        config, sources=dataclasses.replace(config.sources, paths=(str(folder),))
-    )
     store = open_store(config.store.url)
     try:
         collect(store, config, analyser=analyser)

@@ -31,7 +31,7 @@ from bot.stories.summarise import (
     usable,
 )
 from bot.stories.terms import content_terms, term_vector
-from tests.conftest import SHARED, make_config
+from tests.conftest import SHARED, folder_config, make_config
 
 DAY1, DAY2 = dt.date(2025, 2, 18), dt.date(2025, 2, 19)
 
@@ -99,12 +99,7 @@ ARTICLES = {
 def stories(tmp_path_factory, analyser):
     """A store with the articles above collected (and so clustered by the analysis stage)."""
     tmp = tmp_path_factory.mktemp("stories")
-    folder = tmp / "news"
-    folder.mkdir()
-    config = make_config(tmp)
-    config = dataclasses.replace(
-        config, sources=dataclasses.replace(config.sources, paths=(str(folder),))
-    )
+    folder, config = folder_config(tmp)
     store = open_store(config.store.url)
     # Each article arrives five minutes after it was published, as from a feed (frozen clock).
     for name, (outlet, date, title, text) in sorted(ARTICLES.items(), key=lambda a: a[1][1]):

@@ -4,7 +4,6 @@ from the run's own terms — with the same items, and so the same stories, as re
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 
@@ -18,7 +17,7 @@ from bot.store.actors import moved_articles
 from bot.store.analysis import save_analyses
 from bot.store.schema import Article, StoryArticle
 from bot.stories.cluster import KnownItems, article_items
-from tests.conftest import make_config
+from tests.conftest import folder_config
 from tests.test_store_bulk import ARTICLES as NAMES
 from tests.test_store_bulk import _analysis, _articles
 from tests.test_stories import ARTICLES
@@ -49,12 +48,7 @@ def test_items_from_the_analyses_equal_the_items_read_back(store):
 def _collect_stories(tmp, analyser, monkeypatch, read_back: bool) -> dict[str, tuple]:
     """ARTICLES of tests/test_stories.py collected one after another; each article's story
     (as the set of its members' URLs) and similarity."""
-    folder = tmp / "news"
-    folder.mkdir(parents=True)
-    config = make_config(tmp)
-    config = dataclasses.replace(
-        config, sources=dataclasses.replace(config.sources, paths=(str(folder),))
-    )
+    folder, config = folder_config(tmp)
     store = open_store(config.store.url)
     if read_back:  # nothing from memory: every item and member read back from the store
 
