@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from filelock import FileLock
 from sqlalchemy import Engine, String, Table, create_engine, event, func, inspect, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -183,19 +184,24 @@ def fit_strings(table: Table, row: dict) -> dict:
     return row
 
 
+def _insert(session: Session, table: Table):
+    """The dialect's INSERT, which knows ON CONFLICT (both SQLite and PostgreSQL have it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
 def insert_or_ignore(session: Session, table: Table, rows: list[dict], keys: list[str]) -> int:
     """Insert the rows whose `keys` are not taken yet, in one statement, and skip the rest —
     another process may have inserted the same row a moment ago (ON CONFLICT DO NOTHING).
     Returns how many were inserted."""
     if not rows:
         return 0
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     # RETURNING counts what was inserted (drivers' rowcount is -1 here on PostgreSQL).
     statement = (
-        insert(table).on_conflict_do_nothing(index_elements=keys).returning(table.c[keys[0]])
+        _insert(session, table)
+        .on_conflict_do_nothing(index_elements=keys)
+        .returning(table.c[keys[0]])
     )
     return len(session.execute(statement, rows).all())
 
@@ -207,11 +213,7 @@ def insert_or_add(
     counts kept up to date in one statement (ON CONFLICT DO UPDATE)."""
     if not rows:
         return
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(table)
+    statement = _insert(session, table)
     statement = statement.on_conflict_do_update(
         index_elements=keys, set_={column: table.c[column] + statement.excluded[column]}
     )
