@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 
 from bot.config import TOKEN_ENV, Config, ConfigError, load_config
@@ -217,12 +218,10 @@ def cmd_run(config: Config, args) -> int:
     if collecting:  # the same pipeline the scheduled collections use: loaded once
         print(services.collect().summary(), file=sys.stderr)
     if config.telegram.token:
-        import threading
-
         from bot.chat.telegram import run_bot
 
         # Collections run in their own process: this one loads what briefings read meanwhile.
-        threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+        _warm_up_meanwhile()
         return run_bot(services, args.jobs, collected=collecting)
     print("Kein Telegram-Token gesetzt: lokale Konsole.", file=sys.stderr)
     from bot.chat.console import CONSOLE_CHAT_ID, show
@@ -235,9 +234,13 @@ def cmd_run(config: Config, args) -> int:
     return run_console(services)
 
 
+def _warm_up_meanwhile() -> None:
+    """Load what briefings read before the first reader asks, then keep it out of the garbage
+    collector's way — in a thread, while the bot starts."""
+    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+
+
 def _warm_up() -> None:
-    """What briefings read loaded before the first reader asks, then kept out of the garbage
-    collector's way."""
     from bot.brief.build import warm_up
     from bot.memory import settle_after_start
 
@@ -257,10 +260,7 @@ def cmd_worker(config: Config, args) -> int:
     collecting = "collect" in args.jobs
     if collecting:
         print(services.collect().summary(), file=sys.stderr)
-    import threading
-
-    # A worker builds the editions it delivers: the same start as the bot's.
-    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+    _warm_up_meanwhile()  # a worker builds the editions it delivers: the bot's start
     return run_worker(services, args.jobs, collected=collecting)
 
 
