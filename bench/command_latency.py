@@ -55,6 +55,8 @@ def _code_path() -> Path:
 
 sys.path.insert(0, str(_code_path()))
 
+from bot_start import start_like_the_bot  # noqa: E402  (bench/, after the measured tree)
+
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
@@ -322,10 +324,12 @@ def measure(url: str, asks: dict) -> dict[str, list[float]]:
         "/search": lambda i: f"/search {asks['searches'][i]}",
     }
     handlers.dispatch(services, Chat(chat_id=1), "/help")  # templates and connections warm
-    _start_like_the_bot()
+    start_like_the_bot()
+    cache = getattr(handlers, "BRIEFINGS", None)  # older trees: a module-level dict
+    forget_briefings = cache.clear if cache is not None else handlers._BRIEFINGS.clear
     for name in COMMANDS:
         for i, chat_id in enumerate(asks["chats"]):
-            handlers._BRIEFINGS.clear()  # cold: no cached briefing from an earlier reader
+            forget_briefings()  # cold: no cached briefing from an earlier reader
             chat = Chat(chat_id=chat_id, language="de")
             start, cpu = time.perf_counter(), time.thread_time()
             for reply in handlers.dispatch(services, chat, texts[name](i)):
@@ -334,20 +338,6 @@ def measure(url: str, asks: dict) -> dict[str, list[float]]:
             timings[f"{name} cpu"].append((time.thread_time() - cpu) * 1000)
     services.store.close()
     return timings
-
-
-def _start_like_the_bot() -> None:
-    """What `morgenlage run` does at start before readers ask (older trees: what they have)."""
-    try:
-        from bot.brief.build import warm_up
-    except ImportError:
-        return
-    warm_up()
-    try:
-        from bot.memory import settle_after_start
-    except ImportError:
-        return
-    settle_after_start()
 
 
 def report(label: str, timings: dict[str, list[float]]) -> None:

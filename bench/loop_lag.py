@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import csv
 import datetime as dt
+import gc
 import itertools
 import json
 import statistics
@@ -44,6 +45,8 @@ def _code_path() -> Path:
 
 sys.path.insert(0, str(_code_path()))
 sys.path.insert(1, str(REPO))  # tests.botapi
+
+from bot_start import limit_heaps, start_like_the_bot  # noqa: E402  (bench/)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -127,6 +130,23 @@ sys.stdin.read()
 """
 
 
+def _watch_full_collections() -> list[float]:
+    """Milliseconds of each full garbage collection from now on (they stop every thread)."""
+    pauses: list[float] = []
+    started = [0.0]
+
+    def watch(phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            pauses.append((time.perf_counter() - started[0]) * 1000)
+
+    gc.callbacks.append(watch)
+    return pauses
+
+
 async def scenario(url: str, folder: Path, articles: int, idle_seconds: float) -> dict:
     from bot.chat.reply import Services
     from bot.chat.telegram import build_application
@@ -161,6 +181,7 @@ async def scenario(url: str, folder: Path, articles: int, idle_seconds: float) -
         write_articles(folder, articles)
         application = build_application(services, jobs=())
         parts = application.bot_data["morgenlage"]
+        start_like_the_bot()
         async with application:
             # The idle loop first: what the probe sees with nothing else running.
             stop, idle = asyncio.Event(), []
@@ -171,6 +192,7 @@ async def scenario(url: str, folder: Path, articles: int, idle_seconds: float) -
             result["idle"] = idle
 
             stop, lags, answers = asyncio.Event(), [], []
+            pauses = _watch_full_collections()
             task = asyncio.create_task(probe(stop, lags))
             counter = itertools.count(1)
             names = ["/today", "/actor Rubio", "/search Riad", "/help"]
@@ -208,6 +230,8 @@ async def scenario(url: str, folder: Path, articles: int, idle_seconds: float) -
             stop.set()
             await asyncio.gather(task, talking)
             result["lags"], result["answers"] = lags, answers
+            result["gc_pauses"] = list(pauses)
+            gc.callbacks.clear()
         if getattr(services, "collector", None) is not None:
             services.collector.close()
         services.store.close()
@@ -236,6 +260,11 @@ def summary(label: str, result: dict) -> None:
         f"  commands        p50 {statistics.median(answers):6.1f} ms  p99 "
         f"{percentile(answers, 0.99):6.1f} ms  max {max(answers):6.1f} ms  ({len(answers)})"
     )
+    pauses = result.get("gc_pauses", [])
+    print(
+        f"  full garbage collections during the load: {len(pauses)}"
+        + (f", longest {max(pauses):.0f} ms" if pauses else "")
+    )
     for name in ("/today", "/actor", "/search", "/help"):
         mine = [ms for ms, command in result["answers"] if command == name]
         if mine:
@@ -261,7 +290,13 @@ def main() -> None:
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle probing")
     parser.add_argument("--baseline", type=Path, help="a tree whose code to measure as well")
     parser.add_argument("--code", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--baseline-python",
+        default=sys.executable,
+        help="the interpreter (venv) for the baseline, when its dependencies differ",
+    )
     args = parser.parse_args()
+    limit_heaps()  # as `morgenlage run` does, before the first thread
     result = run(args.articles, args.readers, args.idle)
     if args.code:
         print(json.dumps(result))
@@ -270,7 +305,7 @@ def main() -> None:
     if args.baseline:
         output = subprocess.run(
             [
-                sys.executable,
+                args.baseline_python,
                 __file__,
                 "--articles",
                 str(args.articles),

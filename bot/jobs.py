@@ -17,7 +17,7 @@ from bot.collect.ingest import IngestReport, ingest_paths
 from bot.config import Config
 from bot.store import Store
 from bot.store.articles import near_duplicate_index
-from bot.store.leases import exclusive
+from bot.store.leases import COLLECTING, exclusive
 
 log = logging.getLogger(__name__)
 SHOW_SKIPPED = 20  # the summary's lines for skipped items; each source's state is stored
@@ -59,7 +59,7 @@ def collect(
     def waiting(holder: str) -> None:
         log.warning("another process is collecting (%s): waiting for it", holder)
 
-    with exclusive(store, "collect", on_wait=waiting):
+    with exclusive(store, COLLECTING, on_wait=waiting):
         return _collect(store, config, extra_paths, analyser)
 
 

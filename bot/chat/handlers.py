@@ -3,23 +3,18 @@ console and Telegram adapters call `dispatch` with the text a user typed."""
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
 import logging
 import re
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-
-from bot.brief.build import Briefing, build_briefing, source_of
+from bot.brief.build import source_of
 from bot.brief.dossier import build_dossier
 from bot.brief.window import Window, day_window, since_window
+from bot.chat.briefings import BriefingCache
 from bot.chat.reply import Button, Chat, Reply, Services, message
-from bot.filters import ReaderFilter
 from bot.i18n import t
 from bot.inputs import BadInput, parse_day, parse_id
 from bot.store.actors import find_actor, top_actors
@@ -28,7 +23,6 @@ from bot.store.db import StoreUnavailable, one_line
 from bot.store.deliveries import last_window_end
 from bot.store.reader_filters import filter_of_chat
 from bot.store.readers import reader
-from bot.store.schema import Article
 from bot.store.search import search_sentences
 from bot.store.sources import health as source_health
 
@@ -112,59 +106,7 @@ def dispatch(
 # --- briefings --------------------------------------------------------------------------------
 
 
-_BRIEFINGS: collections.OrderedDict[tuple, Briefing] = collections.OrderedDict()
-BRIEFING_CACHE = 256  # windows × languages; least recently used goes first
-_BRIEFINGS_LOCK = threading.Lock()  # commands run in worker threads
-_BUILDING: dict[tuple, Future] = {}  # briefings being built now, by key
-
-
-def cached_briefing(
-    services: Services, window: Window, language: str, filter: ReaderFilter | None = None
-) -> Briefing:
-    """The briefing of `window` without what the reader's `filter` hides, rebuilt only when
-    analysed articles changed: many readers with one filter asking in the same minute after
-    the same scheduled briefing share one build — also while it is being built (readers
-    asking at once wait for the one build instead of each building it)."""
-    config = services.config
-    with services.store.session() as session:
-        # What changes the output: a new article, a new analysis (both index look-ups).
-        newest = select(func.max(Article.analysed_at)).where(Article.status == "analysed")
-        version = (session.scalar(select(func.max(Article.id))), session.scalar(newest))
-        key = (str(services.store.engine.url), window, language, filter, version)
-        with _BRIEFINGS_LOCK:
-            briefing = _BRIEFINGS.get(key)
-            if briefing is not None:
-                _BRIEFINGS.move_to_end(key)
-                return briefing
-            building = _BUILDING.get(key)
-            if building is None:
-                building = _BUILDING[key] = Future()
-                mine = True
-            else:
-                mine = False
-        if not mine:
-            return building.result()
-        try:
-            data = (key[0], version)  # the store and its news: developments are shared
-            briefing = build_briefing(
-                session, window, config.briefing, language, filter=filter, version=data
-            )
-        except BaseException as error:
-            with _BRIEFINGS_LOCK:
-                del _BUILDING[key]
-            building.set_exception(error)
-            raise
-        with _BRIEFINGS_LOCK:
-            # Once there is newer news, no reader asks for a briefing of the older: they go.
-            stale = [k for k in _BRIEFINGS if k[0] == key[0] and k[-1] != version]
-            for old in stale:
-                del _BRIEFINGS[old]
-            _BRIEFINGS[key] = briefing
-            del _BUILDING[key]
-            while len(_BRIEFINGS) > BRIEFING_CACHE:
-                _BRIEFINGS.popitem(last=False)
-        building.set_result(briefing)
-    return briefing
+BRIEFINGS = BriefingCache()
 
 
 def zone_of(services: Services, chat: Chat) -> str:
@@ -193,7 +135,7 @@ def local_day(services: Services, chat: Chat, days_back: int = 0) -> Window:
 def briefing_reply(services: Services, chat: Chat, window: Window) -> Reply:
     with services.store.session() as session:
         found = filter_of_chat(session, chat.chat_id)
-    briefing = cached_briefing(services, window, chat.language, found)
+    briefing = BRIEFINGS.get(services, window, chat.language, found)
     buttons = [
         [Button(t(chat.language, "briefing.more", name=line.name)[:60], f"/actor #{line.actor_id}")]
         for line in briefing.actors[:3]

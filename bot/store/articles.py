@@ -18,6 +18,7 @@ from bot.collect.dedup import (
 from bot.collect.language import skip_reason
 from bot.collect.types import RawArticle
 from bot.store.db import fit_strings, reserve_ids
+from bot.store.leases import COLLECTING, holder
 from bot.store.schema import (
     Article,
     ArticleFingerprint,
@@ -397,3 +398,19 @@ def analysed_without_story(session: Session, limit: int = 1000) -> list[int]:
             .limit(limit)
         )
     )
+
+
+@dataclass(frozen=True)
+class NewsState:
+    """What a briefing is built from: `version` changes with every stored or analysed article;
+    `collecting` while a collection holds its lease (more news is on its way)."""
+
+    version: tuple
+    collecting: bool
+
+
+def news_state(session: Session) -> NewsState:
+    """The store's news now (index look-ups only)."""
+    newest = select(func.max(Article.analysed_at)).where(Article.status == "analysed")
+    version = (session.scalar(select(func.max(Article.id))), session.scalar(newest))
+    return NewsState(version, holder(session, COLLECTING, utcnow()) is not None)

@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 from bot.store.db import Store, insert_or_ignore
 from bot.store.schema import Lease, SendBudget, utcnow
 
+COLLECTING = "collect"  # held while a collection stores news, by whichever process runs it
+
 
 def new_owner() -> str:
     """A lease holder's name: this host, process and a random part (one per holder)."""
