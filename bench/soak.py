@@ -47,6 +47,8 @@ def _code_path() -> Path:
 sys.path.insert(0, str(_code_path()))
 sys.path.insert(1, str(REPO))  # tests.botapi
 
+from bot_start import limit_heaps, start_like_the_bot  # noqa: E402  (bench/)
+
 SERVER = """
 import sys
 from tests.botapi import FakeTelegramServer, RateLimits
@@ -83,25 +85,6 @@ def native_mb() -> dict[str, float]:
     except (OSError, AttributeError):
         pass
     return found
-
-
-def before_threads_like_the_bot() -> None:
-    """What `morgenlage run` does first, before any thread (older trees: nothing)."""
-    try:
-        from bot.memory import limit_arenas
-    except ImportError:
-        return
-    limit_arenas()
-
-
-def start_like_the_bot() -> None:
-    """What `morgenlage run` does at start before the first reader asks (older trees: what
-    they have)."""
-    try:
-        from bot.cli import _warm_up
-    except ImportError:
-        return
-    _warm_up()
 
 
 def rss_mb(pid: int | str = "self", field: str = "VmRSS") -> float:
@@ -152,7 +135,7 @@ async def soak(url: str, folder: Path, users: int, rounds: int, per_round: int) 
     from bot.ratelimit import RateLimiter
     from bot.store import open_store
 
-    before_threads_like_the_bot()
+    limit_heaps()
     server = subprocess.Popen(
         [sys.executable, "-c", SERVER],
         cwd=REPO,
