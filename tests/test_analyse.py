@@ -6,11 +6,11 @@ from bot.analyse.actors import clean_name
 from bot.analyse.analyser import analysis_text
 from bot.analyse.boilerplate import is_boilerplate
 from bot.analyse.gazetteer import country_name, is_role_word
-from bot.analyse.language import detect_language
 from bot.analyse.lexicon import BITS, COMPOUND, compound_head, kind_id
 from bot.analyse.sentences import without_dateline
 from bot.analyse.types import ArticleAnalysis
 from bot.collect.files import read_path
+from bot.language import detect_language
 from tests.conftest import SEED
 
 pytestmark = pytest.mark.store_free

@@ -15,8 +15,8 @@ from bot.collect.dedup import (
     content_hash,
     minhash,
 )
-from bot.collect.language import skip_reason
 from bot.collect.types import RawArticle
+from bot.language import skip_reason
 from bot.store.db import fit_strings, reserve_ids
 from bot.store.schema import (
     Article,
