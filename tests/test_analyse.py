@@ -151,6 +151,10 @@ def test_text_helpers():
     assert country_name("Vereinigten Staaten") == "USA" and country_name("US") == "USA"
     assert is_role_word("Kreml-Sprecherin") and not is_role_word("Außenministeriums")
     assert is_boilerplate("Jetzt hier kostenlos abonnieren") and not is_boilerplate("Er sagte.")
+    # A rule anchored at the start matches there only; the others anywhere.
+    assert is_boilerplate("  Lesen Sie auch: Die Lage in Wien")
+    assert not is_boilerplate("Er sagte, lesen Sie auch das Kleingedruckte.")
+    assert is_boilerplate("Er bat: Melden Sie sich jetzt für den Newsletter an.")
     assert is_boilerplate(
         "Der Volltext dieses auf Agenturmeldungen basierenden Artikels steht aus rechtlichen "
         "Gründen nicht mehr zur Verfügung."
