@@ -15,6 +15,7 @@ from bot.analyse.stage import AnalyseReport, analyse_pending
 from bot.collect.collector import collect_feeds
 from bot.collect.ingest import IngestReport, ingest_paths
 from bot.config import Config
+from bot.memory import fewer_collections
 from bot.store import Store
 from bot.store.articles import near_duplicate_index
 from bot.store.leases import COLLECTING, exclusive
@@ -59,7 +60,7 @@ def collect(
     def waiting(holder: str) -> None:
         log.warning("another process is collecting (%s): waiting for it", holder)
 
-    with exclusive(store, COLLECTING, on_wait=waiting):
+    with exclusive(store, COLLECTING, on_wait=waiting), fewer_collections():
         return _collect(store, config, extra_paths, analyser)
 
 

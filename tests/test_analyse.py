@@ -6,11 +6,11 @@ from bot.analyse.actors import clean_name
 from bot.analyse.analyser import analysis_text
 from bot.analyse.boilerplate import is_boilerplate
 from bot.analyse.gazetteer import country_name, is_role_word
-from bot.analyse.language import detect_language
 from bot.analyse.lexicon import BITS, COMPOUND, compound_head, kind_id
 from bot.analyse.sentences import without_dateline
 from bot.analyse.types import ArticleAnalysis
 from bot.collect.files import read_path
+from bot.language import detect_language
 from tests.conftest import SEED
 
 pytestmark = pytest.mark.store_free
@@ -151,6 +151,10 @@ def test_text_helpers():
     assert country_name("Vereinigten Staaten") == "USA" and country_name("US") == "USA"
     assert is_role_word("Kreml-Sprecherin") and not is_role_word("Außenministeriums")
     assert is_boilerplate("Jetzt hier kostenlos abonnieren") and not is_boilerplate("Er sagte.")
+    # A rule anchored at the start matches there only; the others anywhere.
+    assert is_boilerplate("  Lesen Sie auch: Die Lage in Wien")
+    assert not is_boilerplate("Er sagte, lesen Sie auch das Kleingedruckte.")
+    assert is_boilerplate("Er bat: Melden Sie sich jetzt für den Newsletter an.")
     assert is_boilerplate(
         "Der Volltext dieses auf Agenturmeldungen basierenden Artikels steht aus rechtlichen "
         "Gründen nicht mehr zur Verfügung."

@@ -8,9 +8,9 @@ import pytest
 
 from bot.collect.dedup import canonical_url
 from bot.collect.feeds import NotAFeed, discover_feeds, is_teaser, parse_feed
-from bot.collect.language import detect_language, skip_reason
 from bot.collect.text import decode_html, html_to_text
 from bot.collect.types import RawArticle, Skipped
+from bot.language import detect_language, skip_reason
 from tests.conftest import SHARED
 from tests.fixtures.web import rss
 

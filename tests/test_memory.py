@@ -103,3 +103,44 @@ def test_threads_share_few_heaps_once_limited_at_start():
     """Set while the process runs (no environment variable needed before it starts)."""
     assert _heaps("default") > memory.ARENAS  # one heap per thread, as glibc does by default
     assert _heaps("limit") <= memory.ARENAS
+
+
+@pytest.mark.store_free
+def test_fewer_collections_raises_the_young_threshold_for_the_block_only():
+    import gc
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        with pytest.raises(RuntimeError), memory.fewer_collections():
+            assert gc.get_threshold() == (memory.YOUNG_THRESHOLD, 10, 10)
+            raise RuntimeError("the block failed")
+        assert gc.get_threshold() == (700, 10, 10)
+        gc.set_threshold(50_000, 10, 10)  # already higher: kept
+        with memory.fewer_collections():
+            assert gc.get_threshold() == (50_000, 10, 10)
+    finally:
+        gc.set_threshold(*before)
+
+
+def test_a_collection_runs_with_fewer_collections(tmp_path, monkeypatch, analyser):
+    import gc
+
+    from bot import jobs
+    from bot.store import open_store
+
+    seen = []
+    real = jobs._collect
+    monkeypatch.setattr(
+        jobs, "_collect", lambda *args: seen.append(gc.get_threshold()[0]) or real(*args)
+    )
+    config = make_config(tmp_path)
+    store = open_store(config.store.url)
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        jobs.collect(store, config, analyser=analyser)
+        assert seen == [memory.YOUNG_THRESHOLD] and gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*before)
+        store.close()

@@ -474,8 +474,9 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
             bare_forms[next(iter(owners))].add(c.name)
             c.name = next(iter(owners))
             c.label = "PER"
-    candidates += _missed_mentions(doc, candidates, surnames, sent_starts, boilerplate)
-    candidates += _country_adjectives(doc, candidates, sent_starts, boilerplate)
+    words = [token.text for token in doc]  # once: each token.text makes a new Token and string
+    candidates += _missed_mentions(doc, words, candidates, surnames, sent_starts, boilerplate)
+    candidates += _country_adjectives(doc, words, candidates, sent_starts, boilerplate)
     candidates.sort(key=lambda c: c.span.start)
     return _collect(candidates, bare_forms)
 
@@ -501,24 +502,28 @@ def _spelling_of(candidates: list[_Candidate], name: str) -> str:
     return next((c.name for c in candidates if name_key(c.name) == key), name)
 
 
-def _country_adjectives(doc, candidates, sent_starts, boilerplate) -> list[_Candidate]:
-    """ "der russische Präsident" mentions Russia: adjectives count for their country."""
+def _country_adjectives(doc, words, candidates, sent_starts, boilerplate) -> list[_Candidate]:
+    """ "der russische Präsident" mentions Russia: adjectives count for their country
+    (`words`: the tokens' texts)."""
     tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
     found = []
-    for token in doc:
-        if token.i in tagged or not token.is_lower and "-" not in token.text:
+    for i, word in enumerate(words):
+        if i in tagged or not word.islower() and "-" not in word:  # islower: Token.is_lower
             continue
-        country = country_of_adjective(token.text)
+        country = country_of_adjective(word)
         if country is None:
             continue
-        sentence = bisect.bisect_right(sent_starts, token.i) - 1
+        sentence = bisect.bisect_right(sent_starts, i) - 1
         if sentence not in boilerplate:
-            found.append(_Candidate(doc[token.i : token.i + 1], country, "LOC", sentence))
+            found.append(_Candidate(doc[i : i + 1], country, "LOC", sentence))
     return found
 
 
-def _missed_mentions(doc, candidates, surnames, sent_starts, boilerplate) -> list[_Candidate]:
-    """Occurrences of this text's person names that the model did not tag ("Rubio sagte")."""
+def _missed_mentions(
+    doc, words, candidates, surnames, sent_starts, boilerplate
+) -> list[_Candidate]:
+    """Occurrences of this text's person names that the model did not tag ("Rubio sagte";
+    `words`: the tokens' texts)."""
     forms: dict[str, str] = {}
     owned = sorted((s, next(iter(o))) for s, o in surnames.items() if len(o) == 1 and len(s) > 2)
     for surname, owner in owned:
@@ -528,13 +533,13 @@ def _missed_mentions(doc, candidates, surnames, sent_starts, boilerplate) -> lis
     tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
     tagged.update(i for ent in doc.ents for i in range(ent.start, ent.end))
     missed = []
-    for token in doc:
-        owner = forms.get(token.text)
-        if owner is None or token.i in tagged:
+    for i, word in enumerate(words):
+        owner = forms.get(word)
+        if owner is None or i in tagged:
             continue
-        sentence = bisect.bisect_right(sent_starts, token.i) - 1
+        sentence = bisect.bisect_right(sent_starts, i) - 1
         if sentence not in boilerplate:
-            missed.append(_Candidate(doc[token.i : token.i + 1], owner, "PER", sentence))
+            missed.append(_Candidate(doc[i : i + 1], owner, "PER", sentence))
     return missed
 
 

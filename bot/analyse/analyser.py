@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from bot.analyse.language import detect_language
 from bot.analyse.nlp import load_pipeline
 from bot.analyse.sentences import without_dateline
 from bot.analyse.types import ArticleAnalysis
 from bot.config import AnalysisConfig
+from bot.language import detect_language
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +70,14 @@ class Analyser:
         return self._pipelines[language]
 
     def analyse(
-        self, items: Iterable[tuple[object, str, str]]
+        self, items: Iterable[tuple[object, str, str] | tuple[object, str, str, str | None]]
     ) -> Iterator[tuple[object, ArticleAnalysis | NotAnalysed]]:
-        """(key, title, text) in, (key, result) out — in input order within each language."""
+        """(key, title, text) or (key, title, text, language) in, (key, result) out — in input
+        order within each language. The language the collector decided is taken as it is
+        (detecting again could disagree); only an item without one is read by the detector."""
         by_language: dict[str, list[tuple[str, object]]] = {}
-        for key, title, text in items:
-            language = detect_language(text) or "de"
+        for key, title, text, *decided in items:
+            language = (decided[0] if decided else None) or detect_language(text) or "de"
             by_language.setdefault(language, []).append(
                 (analysis_text(title, text, self.config.max_chars), key)
             )

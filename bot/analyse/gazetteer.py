@@ -269,6 +269,7 @@ _ADJECTIVES = {
 _ADJECTIVE_ENDING = re.compile(r"(?:e|en|er|es|em)?$")
 
 
+@functools.lru_cache(maxsize=100_000)  # asked for every lower-case word of every article
 def country_of_adjective(word: str) -> str | None:
     """ "russischen" → "Russland", "US-amerikanische" → "USA"; None for other words."""
     lower = word.lower()

@@ -25,9 +25,14 @@ def _content_words(sentence: Span) -> list[str]:
     return [t.lower_ for t in sentence if t.is_alpha and not t.is_stop and len(t) > 2]
 
 
-def _cosine(a: collections.Counter, b: collections.Counter) -> float:
-    dot = sum(count * b[word] for word, count in a.items())
-    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+def _squares(counts: collections.Counter) -> int:
+    return sum(v * v for v in counts.values())
+
+
+def _cosine(a: collections.Counter, b: collections.Counter, b_squares: int) -> float:
+    """Cosine of two word counts; `b_squares`: `_squares(b)`, taken once for every sentence."""
+    dot = sum(count * b.get(word, 0) for word, count in a.items())
+    norm = math.sqrt(_squares(a) * b_squares)
     return dot / norm if norm else 0.0
 
 
@@ -47,6 +52,7 @@ def find_key_sentences(doc: Doc, keep: int = KEEP) -> list[KeySentenceInfo]:
     centroid = collections.Counter(
         w for i, ws in enumerate(words) if i not in boilerplate for w in ws
     )
+    centroid_squares = _squares(centroid)
     scored = []
     for i, sentence in enumerate(sentences):
         text = sentence.text.strip()
@@ -56,7 +62,7 @@ def find_key_sentences(doc: Doc, keep: int = KEEP) -> list[KeySentenceInfo]:
         if not _ENDS_LIKE_SENTENCE.search(text):
             continue  # headings and fragments
         lead = 1.0 / (1.0 + 0.25 * i)
-        centrality = _cosine(collections.Counter(words[i]), centroid)
+        centrality = _cosine(collections.Counter(words[i]), centroid, centroid_squares)
         people = sum(actors.get(name, 0.0) for name in actors_by_sentence[i]) / top
         score = 0.45 * lead + 0.35 * centrality + 0.2 * min(people, 2.0) / 2.0
         if sentence[0].lower_ in _DANGLING:

@@ -642,7 +642,8 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
     found: list[tuple[Span, str]] = []
     # A name in quotation marks is a title or a name, not speech („New York Times“).
     names = {m.text for m in mentions} | {ent.text for ent in doc.ents}
-    for match in QUOTE.finditer(doc.text):
+    full_text = doc.text  # once: spaCy joins it from every token on each call
+    for match in QUOTE.finditer(full_text):
         text = next(group for group in match.groups() if group is not None).strip()
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is None or len(text.split()) < SHORT_WORDS or text.strip(".,!?") in names:
@@ -653,7 +654,7 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
     # Reported speech first: a quote in the sentences after it may continue its speaker.
     reported = find_reported(doc, sents, ctx, boilerplate, set())
     reported_speech = {q.sentence: (q.speaker, q.cue) for q in reported}
-    headline = _headline_end(doc.text)
+    headline = _headline_end(full_text)
     for span, text in found:
         if len(text.split()) < MIN_WORDS:
             if span.start_char < headline:

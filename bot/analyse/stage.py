@@ -104,7 +104,7 @@ def story_item(article: Article, analysis: ArticleAnalysis, actors: dict[str, Ac
 
 
 def _analyse_chunk(analyser: Analyser, articles: list[Article]):
-    items = [(a.id, a.title, a.text) for a in articles]
+    items = [(a.id, a.title, a.text, a.language) for a in articles]
     try:
         return list(analyser.analyse(items))
     except Exception:

@@ -31,12 +31,12 @@ from bot.collect.feeds import (
 )
 from bot.collect.http import FEED_ACCEPT, PAGE_ACCEPT, Fetched, Fetcher, FetchError
 from bot.collect.ingest import IngestReport, store_item
-from bot.collect.language import detect_language
 from bot.collect.pages import extract_article, with_full_text
 from bot.collect.sources import sync_config
 from bot.collect.text import decode_html, one_line
 from bot.collect.types import RawArticle, Skipped
 from bot.config import CollectConfig, Config
+from bot.language import detect_language
 from bot.store import Store
 from bot.store.schema import Source
 from bot.store.sources import (

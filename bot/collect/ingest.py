@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from bot.collect.dedup import NearDuplicates
 from bot.collect.files import read_path
-from bot.collect.language import detect_language
 from bot.collect.text import one_line
 from bot.collect.topics import article_topics
 from bot.collect.types import RawArticle, Skipped
+from bot.language import detect_language
 from bot.store import Store
 from bot.store.articles import ArticleBatch, add_article
 from bot.store.schema import Source

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -125,9 +125,11 @@ class _Lexicon:
     prefix: dict[str, dict[str, float]]  # short stem → topic → weight
     infix: dict[str, dict[str, float]]  # stem of MIN_INFIX+ letters → topic → weight
     phrases: dict[str, dict[str, float]]  # "champions league" → topic → weight
-    longest: int
     # Words and word parts inside which a shorter stem does not count ("regie" in "regierung").
     not_inside: tuple[str, ...] = ()
+    # The infix stems by their first MIN_INFIX letters, shortest first: a position in a word is
+    # one look-up, not one per length up to the longest stem.
+    infix_by_head: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @functools.cache
@@ -160,11 +162,13 @@ def _lexicon() -> _Lexicon:
             kind = "infix" if len(key) >= MIN_INFIX else "prefix"
         table = tables[kind][key]
         table[topic] = max(table.get(topic, 0.0), float(weight))
-    longest = max(map(len, tables["infix"]), default=MIN_INFIX)
+    by_head: dict[str, list[str]] = defaultdict(list)
+    for stem in sorted(tables["infix"], key=len):
+        by_head[stem[:MIN_INFIX]].append(stem)
     return _Lexicon(
         **{k: dict(v) for k, v in tables.items()},
-        longest=longest,
         not_inside=tuple(not_inside),
+        infix_by_head={head: tuple(stems) for head, stems in by_head.items()},
     )
 
 
@@ -187,18 +191,22 @@ def _word_topics(word: str) -> tuple[tuple[str, float], ...]:
             found[topic] = max(found.get(topic, 0.0), weight)
 
     take(lexicon.exact.get(word))
-    inside = _not_inside(word, lexicon.not_inside)
+    inside: list[tuple[int, int]] | None = None  # found when a stem first matches (most never)
 
     def counts(start: int, end: int) -> bool:
+        nonlocal inside
+        if inside is None:
+            inside = _not_inside(word, lexicon.not_inside)
         return not any(a <= start and end <= b and end - start < b - a for a, b in inside)
 
     for end in range(2, min(len(word), MIN_INFIX - 1) + 1):
         if word[:end] in lexicon.prefix and counts(0, end):
             take(lexicon.prefix[word[:end]])
     for start in range(len(word) - MIN_INFIX + 1):
-        for end in range(start + MIN_INFIX, min(len(word), start + lexicon.longest) + 1):
-            if word[start:end] in lexicon.infix and counts(start, end):
-                take(lexicon.infix[word[start:end]])
+        for stem in lexicon.infix_by_head.get(word[start : start + MIN_INFIX], ()):
+            end = start + len(stem)
+            if word.startswith(stem, start) and counts(start, end):
+                take(lexicon.infix[stem])
     return tuple(found.items())
 
 

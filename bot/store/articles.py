@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import Table, func, insert, or_, select
 from sqlalchemy.orm import Session, defer
@@ -15,8 +16,8 @@ from bot.collect.dedup import (
     content_hash,
     minhash,
 )
-from bot.collect.language import skip_reason
 from bot.collect.types import RawArticle
+from bot.language import skip_reason
 from bot.store.db import fit_strings, reserve_ids
 from bot.store.leases import COLLECTING, holder
 from bot.store.schema import (
@@ -35,6 +36,23 @@ IN_LIST = 500  # values per IN (...) of a look-up
 class Stored:
     outcome: str  # new | updated | unchanged | duplicate
     article_id: int  # the article that now holds the text (the earlier one for a duplicate)
+
+
+class ArticleLookups(Protocol):
+    """What storing an article looks up and adds through: a batch's (`ArticleBatch`: read up
+    front, written together) or one article's (`_OneAtATime`: straight from and to the store)."""
+
+    signatures: list[int]  # the articles added to the near-duplicate index
+
+    def key(self, raw: RawArticle) -> tuple[str, str]: ...
+    def by_url(self, url: str) -> Article | None: ...
+    def by_hash(self, digest: str) -> Article | None: ...
+    def rehash(self, article: Article, old: str) -> None: ...
+    def get(self, article_id: int) -> Article | None: ...
+    def add(self, article: Article) -> None: ...
+    def add_row(self, row: ArticleSource | ArticleFingerprint) -> None: ...
+    def set_fingerprint(self, article_id: int, signature: bytes | None) -> None: ...
+    def source_known(self, article_id: int, source_id: int | None, url: str) -> bool: ...
 
 
 class ArticleBatch:
@@ -152,13 +170,15 @@ class ArticleBatch:
         )
 
 
-class _OneAtATime(ArticleBatch):
+class _OneAtATime:
     """One article, looked up in the store directly; its id comes from its insert."""
 
-    def __init__(self, session: Session) -> None:  # noqa: D107 — no batch to read
+    def __init__(self, session: Session) -> None:
         self.session = session
-        self.signatures = []
-        self._keys = {}
+        self.signatures: list[int] = []
+
+    def key(self, raw: RawArticle) -> tuple[str, str]:
+        return canonical_url(raw.url), content_hash(raw.text)
 
     def by_url(self, url: str) -> Article | None:
         return self.session.scalar(select(Article).where(Article.url == url))
@@ -199,7 +219,7 @@ def add_article(
     analysed is stored as skipped, with the reason. With `batch` (made for the items this one
     belongs to), its look-ups come from the batch and its rows are written when the batch is
     flushed."""
-    known = batch if batch is not None else _OneAtATime(session)
+    known: ArticleLookups = batch if batch is not None else _OneAtATime(session)
     url, digest = known.key(raw)
     existing = known.by_url(url)
     if existing is not None and existing.content_hash == digest:
@@ -263,7 +283,7 @@ def add_source(
 ) -> None:
     """Record that `source` carries `article` at `url` (once per article, source and URL)."""
     source_id = source.id if source is not None else None
-    known = batch if batch is not None else _OneAtATime(session)
+    known: ArticleLookups = batch if batch is not None else _OneAtATime(session)
     if not known.source_known(article.id, source_id, url):
         known.add_row(_source_row(article.id, source, url, raw))
 

@@ -142,13 +142,19 @@ def _check_tables(connection) -> None:
 
 
 @functools.cache
+def _string_columns(table: Table) -> tuple[tuple[str, int | None], ...]:
+    """(column key, length) of a table's string columns; length None for TEXT."""
+    return tuple((c.key, c.type.length) for c in table.columns if isinstance(c.type, String))
+
+
+@functools.cache
 def _text_columns(cls: type) -> tuple[tuple[str, int | None], ...]:
-    """(attribute, length) of a mapped class's string columns; length None for TEXT."""
+    """`_string_columns` of a mapped class's table, by the class's attribute names."""
     mapper = inspect(cls)
+    table = mapper.local_table
     return tuple(
-        (mapper.get_property_by_column(column).key, column.type.length)
-        for column in mapper.columns
-        if isinstance(column.type, String)
+        (mapper.get_property_by_column(table.c[key]).key, length)
+        for key, length in _string_columns(table)
     )
 
 
@@ -169,15 +175,10 @@ def _fit(value: str, length: int | None) -> str:
     return fitted[:length] if length is not None and len(fitted) > length else fitted
 
 
-@functools.cache
-def _table_text_columns(table: Table) -> tuple[tuple[str, int | None], ...]:
-    return tuple((c.key, c.type.length) for c in table.columns if isinstance(c.type, String))
-
-
 def fit_strings(table: Table, row: dict) -> dict:
     """A row for a Core insert into `table`, its strings fitted as `_fit_strings` fits the
     ORM's (in place)."""
-    for key, length in _table_text_columns(table):
+    for key, length in _string_columns(table):
         value = row.get(key)
         if isinstance(value, str):
             row[key] = _fit(value, length)

@@ -1,7 +1,9 @@
-"""Which language an article is in, decided when it is collected (py3langid, offline).
+"""Which language an article is in: one detector (py3langid, offline) for the whole bot.
 
-German and English articles go on to the analysis; others are stored, marked skipped with the
-reason, and never reach the pipeline."""
+The collector decides when it stores an article; the analysis takes that decision and asks
+here only for texts nobody has decided on (`morgenlage analyse`, old rows). German and English
+articles go on to the analysis; others are stored, marked skipped with the reason, and never
+reach the pipeline. A module of its own: collect, analyse and store all import it."""
 
 from __future__ import annotations
 
