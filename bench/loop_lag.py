@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -132,8 +133,9 @@ sys.stdin.read()
 """
 
 
-def _watch_full_collections() -> list[float]:
-    """Milliseconds of each full garbage collection from now on (they stop every thread)."""
+def _watch_full_collections() -> tuple[list[float], Callable[[], None]]:
+    """Milliseconds of each full garbage collection from now on (they stop every thread), and
+    how to stop watching."""
     pauses: list[float] = []
     started = [0.0]
 
@@ -146,7 +148,7 @@ def _watch_full_collections() -> list[float]:
             pauses.append((time.perf_counter() - started[0]) * 1000)
 
     gc.callbacks.append(watch)
-    return pauses
+    return pauses, lambda: gc.callbacks.remove(watch)
 
 
 async def scenario(url: str, folder: Path, articles: int, idle_seconds: float) -> dict:
@@ -194,7 +196,7 @@ async def scenario(url: str, folder: Path, articles: int, idle_seconds: float) -
             result["idle"] = idle
 
             stop, lags, answers = asyncio.Event(), [], []
-            pauses = _watch_full_collections()
+            pauses, stop_watching = _watch_full_collections()
             task = asyncio.create_task(probe(stop, lags))
             counter = itertools.count(1)
             names = ["/today", "/actor Rubio", "/search Riad", "/help"]
@@ -243,8 +245,8 @@ async def scenario(url: str, folder: Path, articles: int, idle_seconds: float) -
             stop.set()
             await asyncio.gather(task, talking)
             result["lags"], result["answers"] = lags, answers
+            stop_watching()
             result["gc_pauses"] = list(pauses)
-            gc.callbacks.clear()
         if getattr(services, "collector", None) is not None:
             services.collector.close()
         services.store.close()
