@@ -17,18 +17,11 @@ from bot.jobs import collect
 from bot.store import open_store
 from bot.store.leases import COLLECTING, exclusive
 from tests.conftest import make_config
+from tests.test_botapi_server import FakeClock as Clock
 from tests.test_follow import STORY
 
 ZONE = "Europe/Berlin"
 DAY = dt.timedelta(hours=24)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
