@@ -14,14 +14,13 @@ def limit_heaps() -> None:
 
 
 def start_like_the_bot() -> None:
-    """Load what briefings read, then keep it out of the garbage collector's way."""
+    """Load what briefings read, then keep it out of the garbage collector's way: the bot's
+    own start (`bot.cli._warm_up`), or the warm-up alone in a tree from before it."""
     try:
-        from bot.brief.build import warm_up
+        from bot.cli import _warm_up
     except ImportError:
-        return
-    warm_up()
-    try:
-        from bot.memory import settle_after_start
-    except ImportError:
-        return
-    settle_after_start()
+        try:
+            from bot.brief.build import warm_up as _warm_up
+        except ImportError:
+            return
+    _warm_up()
