@@ -3,20 +3,25 @@ article at a time, in a number of statements that does not grow with the article
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import event, select
 
 from bot.analyse.types import ActorInfo, ArticleAnalysis, MentionInfo, QuoteInfo
 from bot.store import open_store
 from bot.store.analysis import save_analyses, save_analysis
+from bot.store.db import insert_or_add, insert_rows
 from bot.store.schema import (
     Actor,
     ActorAlias,
     Article,
     ArticleActor,
     ArticleAlias,
+    ArticleFingerprint,
     Mention,
     Quote,
     Sentence,
+    StoryTermDay,
 )
 from tests.conftest import store_url
 
@@ -164,3 +169,70 @@ def test_a_name_after_a_detach_in_the_same_article_keeps_its_row(store):
     assert rows["Thomas Müller"] == (1, 1.0 / 3)  # its own name's row, not lost
     assert rows["Gerd Müller"] == (3, 0.5 + 0.5)  # merged after the detach wrote it
     assert "Müller" in rows  # the bare name's row moved with it
+
+
+def test_rows_inserted_in_bulk_keep_every_value_and_take_their_defaults(store):
+    """`insert_rows` and `insert_or_add` on either database: text, bytes, booleans, numbers,
+    NULLs and times come back as given, an omitted column takes its default, and on PostgreSQL
+    the rows go in one execution (from arrays), not one INSERT per row."""
+    with store.session() as session:
+        articles = _articles(session, 3)
+        executions = []
+
+        def executed(_connection, _cursor, _sql, _parameters, _context, many) -> None:
+            executions.append(many)
+
+        event.listen(store.engine, "before_cursor_execute", executed)
+        insert_rows(
+            session,
+            Sentence.__table__,
+            [
+                {
+                    "article_id": articles[0].id,
+                    "position": i,
+                    "text": text,
+                    "boilerplate": flag,
+                    "key_rank": rank,
+                    "score": score,
+                }
+                for i, (text, flag, rank, score) in enumerate(
+                    [("Erster Satz „zitiert“.", False, 0, 0.5), ("🙂 ß", True, None, None)]
+                )
+            ],
+        )
+        insert_rows(
+            session,
+            ArticleFingerprint.__table__,
+            [{"article_id": a.id, "minhash": bytes([n, 0, 255])} for n, a in enumerate(articles)],
+        )
+        day = dt.date(2026, 12, 3)
+        for count in (1, 2):
+            insert_or_add(
+                session,
+                StoryTermDay.__table__,
+                [
+                    {"day": day, "term": "reform", "articles": count},
+                    {"day": day, "term": f"neu{count}", "articles": count},
+                ],
+                ["term", "day"],
+                "articles",
+            )
+        event.remove(store.engine, "before_cursor_execute", executed)
+    with store.session() as session:
+        sentences = session.execute(
+            select(Sentence.text, Sentence.boilerplate, Sentence.key_rank, Sentence.score).order_by(
+                Sentence.position
+            )
+        ).all()
+        assert [tuple(row) for row in sentences] == [
+            ("Erster Satz „zitiert“.", False, 0, 0.5),
+            ("🙂 ß", True, None, None),
+        ]
+        prints = session.scalars(select(ArticleFingerprint).order_by(ArticleFingerprint.article_id))
+        assert [(p.minhash, p.created_at is not None) for p in prints] == [
+            (bytes([n, 0, 255]), True) for n in range(3)
+        ]
+        counts = dict(session.execute(select(StoryTermDay.term, StoryTermDay.articles)).all())
+        assert counts == {"reform": 3, "neu1": 1, "neu2": 2}
+    if store.engine.dialect.name == "postgresql":
+        assert executions and not any(executions)

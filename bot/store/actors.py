@@ -18,14 +18,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, utils
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.analyse.gazetteer import country_name, place_name
 from bot.analyse.lexicon import BITS, COMPOUND, kind_id
 from bot.analyse.names import genitive_stems, last_word_key, name_key, word_count
 from bot.analyse.types import ActorInfo
-from bot.store.db import fit_strings, reserve_ids
+from bot.store.db import fit_strings, insert_rows, reserve_ids
 from bot.store.schema import Actor, ActorAlias, ArticleActor, ArticleAlias, Mention, Quote
 
 FUZZY_CUTOFF = 80
@@ -165,7 +165,7 @@ class ActorBook:
         if self.article_aliases:
             rows = [{"article_id": a, "alias_id": alias.id} for a, alias in self.article_aliases]
             self.article_aliases = []
-            session.execute(insert(ArticleAlias), rows)
+            insert_rows(session, ArticleAlias.__table__, rows)
         pending, self.rows = self.rows, []
         self._waiting.clear()
         by_table: dict[Table, list[dict]] = {}
@@ -173,7 +173,7 @@ class ActorBook:
             values = {k: v.id if isinstance(v, Actor) else v for k, v in row.items()}
             by_table.setdefault(table, []).append(fit_strings(table, values))
         for table, rows in by_table.items():
-            session.execute(insert(table), rows)
+            insert_rows(session, table, rows)
 
 
 _BOOK = "morgenlage_actor_book"

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import Table, func, insert, or_, select
+from sqlalchemy import Table, func, or_, select
 from sqlalchemy.orm import Session, defer
 
 from bot.collect.dedup import (
@@ -18,7 +18,7 @@ from bot.collect.dedup import (
 )
 from bot.collect.types import RawArticle
 from bot.language import skip_reason
-from bot.store.db import fit_strings, reserve_ids
+from bot.store.db import fit_strings, insert_rows, reserve_ids
 from bot.store.leases import COLLECTING, holder
 from bot.store.schema import (
     Article,
@@ -153,10 +153,10 @@ class ArticleBatch:
                 fit_strings(table, {key: getattr(article, key) for key in columns})
                 for article in self.added.values()
             ]
-            self.session.execute(insert(table), rows)
+            insert_rows(self.session, table, rows)
         self.session.flush()
         for table, rows in self.rows.items():
-            self.session.execute(insert(table), rows)
+            insert_rows(self.session, table, rows)
         self.rows = {}
 
     def source_known(self, article_id: int, source_id: int | None, url: str) -> bool:

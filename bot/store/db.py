@@ -11,7 +11,18 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from filelock import FileLock
-from sqlalchemy import Engine, String, Table, create_engine, event, func, inspect, select, text
+from sqlalchemy import (
+    Engine,
+    String,
+    Table,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -192,6 +203,31 @@ def _insert(session: Session, table: Table):
     return sqlite.insert(table)
 
 
+def _many(session: Session, table: Table, rows: list[dict]):
+    """An INSERT of many rows and its parameters. SQLite: one statement run for each row
+    (executemany, a loop in C). PostgreSQL: one statement whose rows come from arrays, a
+    parameter per column (`INSERT ... SELECT unnest(...)`): psycopg's executemany sends one
+    INSERT per row, which cost 1.7 times the CPU, client and server (42,000 sentences: 2.6 s
+    against 1.5 s). Each row must have the first row's keys. Python-side column defaults are
+    taken once for all the rows."""
+    statement = _insert(session, table)
+    if session.get_bind().dialect.name != "postgresql":
+        return statement, rows
+    columns = list(rows[0])
+    arrays = select(
+        *(func.unnest(bindparam(c, type_=postgresql.ARRAY(table.c[c].type))) for c in columns)
+    )
+    parameters = {c: [row[c] for row in rows] for c in columns}
+    return statement.from_select(columns, arrays), parameters
+
+
+def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
+    """Insert the rows, all in one go (see `_many`); their strings fitted beforehand
+    (`fit_strings`)."""
+    if rows:
+        session.execute(*_many(session, table, rows))
+
+
 def insert_or_ignore(session: Session, table: Table, rows: list[dict], keys: list[str]) -> int:
     """Insert the rows whose `keys` are not taken yet, in one statement, and skip the rest —
     another process may have inserted the same row a moment ago (ON CONFLICT DO NOTHING).
@@ -211,14 +247,15 @@ def insert_or_add(
     session: Session, table: Table, rows: list[dict], keys: list[str], column: str
 ) -> None:
     """Insert the rows, or where their `keys` are taken add their `column` to the stored one —
-    counts kept up to date in one statement (ON CONFLICT DO UPDATE)."""
+    counts kept up to date in one statement (ON CONFLICT DO UPDATE). No two rows may have the
+    same keys (PostgreSQL cannot update a row twice in one statement)."""
     if not rows:
         return
-    statement = _insert(session, table)
+    statement, parameters = _many(session, table, rows)
     statement = statement.on_conflict_do_update(
         index_elements=keys, set_={column: table.c[column] + statement.excluded[column]}
     )
-    session.execute(statement, rows)
+    session.execute(statement, parameters)
 
 
 def reserve_ids(session: Session, table: Table, count: int) -> list[int]:

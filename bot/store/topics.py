@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.collect.topics import article_topics, story_topic
+from bot.store.db import insert_rows
 from bot.store.schema import Article, ArticleTopic
 
 
@@ -27,7 +28,7 @@ def save_all_topics(
         session.execute(delete(ArticleTopic).where(ArticleTopic.article_id.in_(replaced)))
     rows = [{"article_id": a, "topic": t} for a, names in topics.items() for t in names]
     if rows:
-        session.execute(insert(ArticleTopic), rows)
+        insert_rows(session, ArticleTopic.__table__, rows)
 
 
 def topics_of(session: Session, articles: list[Article]) -> dict[int, list[str]]:
