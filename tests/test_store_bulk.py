@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 from bot.analyse.types import ActorInfo, ArticleAnalysis, MentionInfo, QuoteInfo
 from bot.store import open_store
 from bot.store.analysis import save_analyses, save_analysis
-from bot.store.db import insert_or_add, insert_rows
+from bot.store.db import insert_objects, insert_or_add, insert_rows
 from bot.store.schema import (
     Actor,
     ActorAlias,
@@ -236,3 +236,21 @@ def test_rows_inserted_in_bulk_keep_every_value_and_take_their_defaults(store):
         assert counts == {"reform": 3, "neu1": 1, "neu2": 2}
     if store.engine.dialect.name == "postgresql":
         assert executions and not any(executions)
+
+
+def test_objects_inserted_as_rows_are_stored_objects_of_the_session(store):
+    """`insert_objects`: the new objects are written with their defaults and fitted strings,
+    and belong to the session as stored rows — a later change is written as an update."""
+    with store.session() as session:
+        actors = [
+            Actor(id=7, name="Anna Beispiel", kind="PER"),
+            Actor(id=9, name="x" * 400, kind="ORG"),
+        ]
+        insert_objects(session, actors)
+        assert all(a in session and a not in session.new for a in actors)
+        assert actors[1].name == "x" * 300 and actors[0].first_seen_at is not None
+        actors[0].name = "Anna B. Beispiel"
+    with store.session() as session:
+        stored = session.execute(select(Actor.id, Actor.name, Actor.first_seen_at)).all()
+        assert sorted((i, n) for i, n, _ in stored) == [(7, "Anna B. Beispiel"), (9, "x" * 300)]
+        assert all(seen is not None for _, _, seen in stored)

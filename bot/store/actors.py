@@ -25,7 +25,7 @@ from bot.analyse.gazetteer import country_name, place_name
 from bot.analyse.lexicon import BITS, COMPOUND, kind_id
 from bot.analyse.names import genitive_stems, last_word_key, name_key, word_count
 from bot.analyse.types import ActorInfo
-from bot.store.db import fit_strings, insert_rows, reserve_ids
+from bot.store.db import fit_strings, insert_objects, insert_rows, reserve_ids
 from bot.store.schema import Actor, ActorAlias, ArticleActor, ArticleAlias, Mention, Quote
 
 FUZZY_CUTOFF = 80
@@ -154,14 +154,14 @@ class ActorBook:
         ):
             actor.id = key
         self.new_actors = []
-        session.flush()
+        insert_objects(session, actors)
+        session.flush()  # the stored actors' changes, before their aliases are written
         if self.new_aliases:
             ids = reserve_ids(session, ActorAlias.__table__, len(self.new_aliases))
             for alias, key in zip(self.new_aliases, ids, strict=True):
                 alias.id, alias.actor_id = key, self.owner[alias].id
-            session.add_all(self.new_aliases)
+            insert_objects(session, self.new_aliases)
             self.new_aliases = []
-            session.flush()
         if self.article_aliases:
             rows = [{"article_id": a, "alias_id": alias.id} for a, alias in self.article_aliases]
             self.article_aliases = []
@@ -364,8 +364,7 @@ def resolve_actor(session: Session, info: ActorInfo) -> tuple[Actor, str]:
         return actor, found.spelling
     actor = Actor(name=info.name, kind=info.kind)
     _BORN[actor] = next(_births)
-    session.add(actor)
-    book.new_actors.append(actor)
+    book.new_actors.append(actor)  # into the session when written (`ActorBook.write`)
     book.add_alias(actor, info.name)
     if info.kind == "PER" and word_count(info.name) >= 2:
         _release_shared_surname(session, actor, found.family)

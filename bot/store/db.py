@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
 
 from bot.store.schema import Base
 
@@ -228,6 +228,35 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
         session.execute(*_many(session, table, rows))
 
 
+def insert_objects(session: Session, objects: list) -> None:
+    """New mapped objects of one class, their keys set, written with `insert_rows` and taken
+    into the session as stored ones: a unit of work's thousands of new actors and aliases cost
+    one statement, not the ORM's INSERT per row. Unset columns take their defaults, strings are
+    fitted (`fit_strings`), and the objects hold what was written."""
+    if not objects:
+        return
+    mapper = inspect(type(objects[0]))
+    table = mapper.local_table
+    rows = []
+    for row_object in objects:
+        row = {}
+        for attribute in mapper.column_attrs:
+            column = attribute.columns[0]
+            value = getattr(row_object, attribute.key)
+            if value is None and column.default is not None and not column.primary_key:
+                default = column.default
+                value = default.arg(None) if default.is_callable else default.arg
+            row[column.key] = value
+        fit_strings(table, row)
+        for attribute in mapper.column_attrs:
+            setattr(row_object, attribute.key, row[attribute.columns[0].key])
+        rows.append(row)
+    insert_rows(session, table, rows)
+    for row_object in objects:
+        make_transient_to_detached(row_object)
+    session.add_all(objects)
+
+
 def insert_or_ignore(session: Session, table: Table, rows: list[dict], keys: list[str]) -> int:
     """Insert the rows whose `keys` are not taken yet, in one statement, and skip the rest —
     another process may have inserted the same row a moment ago (ON CONFLICT DO NOTHING).
@@ -267,13 +296,17 @@ def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
         return []
     (key,) = table.primary_key.columns
     if session.get_bind().dialect.name == "postgresql":
-        taken = session.connection().execute(
-            text(
-                "SELECT nextval(pg_get_serial_sequence(:table, :column))"
-                " FROM generate_series(1, :n)"
-            ),
-            {"table": table.name, "column": key.name, "n": count},
-        ).scalars()
+        taken = (
+            session.connection()
+            .execute(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:table, :column))"
+                    " FROM generate_series(1, :n)"
+                ),
+                {"table": table.name, "column": key.name, "n": count},
+            )
+            .scalars()
+        )
         return sorted(taken)
     # Not through the session: its pending rows (those the ids are for) must not flush first.
     start = (session.connection().execute(select(func.max(key))).scalar() or 0) + 1
