@@ -4,6 +4,8 @@ does not turn a UTF-8 file's umlauts into mojibake."""
 
 import datetime as dt
 import json
+import sys
+import unicodedata
 
 import pytest
 
@@ -11,7 +13,7 @@ from bot.collect import files
 from bot.collect.feeds import parse_feed
 from bot.collect.files import read_path
 from bot.collect.ingest import ingest_paths
-from bot.collect.text import decode, parse_date
+from bot.collect.text import _NOT_PROSE, decode, looks_binary, parse_date
 from bot.collect.types import RawArticle, Skipped
 from bot.store.sources import health
 
@@ -157,3 +159,14 @@ def test_one_odd_feed_item_is_skipped_alone(monkeypatch):
     assert isinstance(good.article, RawArticle) and isinstance(also_good.article, RawArticle)
     assert odd.article.reason == "unreadable item: RecursionError: a surprise in one item"
     assert odd.article.where == "https://example.org/feed#item-2"
+
+
+def test_text_that_is_mostly_replacement_or_private_use_characters_is_not_prose():
+    """`looks_binary` counts exactly the replacement character and the characters of the
+    categories Cs and Co, over all of Unicode, and judges by their share."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        expected = char == "\ufffd" or unicodedata.category(char) in ("Co", "Cs")
+        assert bool(_NOT_PROSE.match(char)) == expected, hex(code)
+    assert looks_binary("Text \ufffd\ue000\U000f0001" * 3)
+    assert not looks_binary("Ein ganz normaler Satz mit einem \ufffd darin." * 3)
