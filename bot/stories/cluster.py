@@ -309,15 +309,14 @@ def _cosine_beside(
     names: frozenset[str] = frozenset(),
 ) -> tuple[float, float]:
     """The TF-IDF cosine of `a` and `b`, and their cosine with the terms in `names` left out."""
-    small, large = (a, b) if len(a) <= len(b) else (b, a)
     dot = beside = 0.0
-    for term, weight in small.items():
-        other = large.get(term)
-        if other:
-            part = weight * other * idf.get(term) ** 2
-            dot += part
-            if term not in names:
-                beside += part
+    # The shared terms found in C (most terms are not shared), summed in a fixed order: the
+    # result must not depend on the process's string hashing.
+    for term in sorted(a.keys() & b.keys()):
+        part = a[term] * b[term] * idf.get(term) ** 2
+        dot += part
+        if term not in names:
+            beside += part
     # The norms without the names: a few terms to take out, no second pass over the vectors.
     rest_a, rest_b = norm_a * norm_a, norm_b * norm_b
     for term in names:
