@@ -223,18 +223,18 @@ def add_article(
     url, digest = known.key(raw)
     existing = known.by_url(url)
     if existing is not None and existing.content_hash == digest:
-        add_source(session, existing, source, url, raw, known)
+        _add_source(known, existing.id, source, url, raw)
         return Stored("unchanged", existing.id)
     twin = known.by_hash(digest)
     if twin is not None:
-        add_source(session, twin, source, url, raw, known)
+        _add_source(known, twin.id, source, url, raw)
         return Stored("duplicate", twin.id)
     if existing is not None and not _may_replace(existing, source, raw):
-        add_source(session, existing, source, url, raw, known)
+        _add_source(known, existing.id, source, url, raw)
         return Stored("duplicate", existing.id)
     signature = minhash(raw.text)
     if existing is not None:
-        add_source(session, existing, source, url, raw, known)
+        _add_source(known, existing.id, source, url, raw)
         old = existing.content_hash
         existing.title, existing.text, existing.content_hash = raw.title[:500], raw.text, digest
         known.rehash(existing, old)
@@ -246,7 +246,7 @@ def add_article(
     if near is not None and signature is not None:
         match = near.find(signature)
         if match is not None and (story := known.get(match)) is not None:
-            add_source(session, story, source, url, raw, known)
+            _add_source(known, story.id, source, url, raw)
             return Stored("duplicate", story.id)
     article = Article(
         source=source,
@@ -261,10 +261,7 @@ def add_article(
     )
     _set_status(article)
     known.add(article)
-    # A new article has no sources and no fingerprint yet: plain inserts, no look-ups.
-    if batch is not None:
-        batch.sources.add((article.id, source.id if source is not None else None, url))
-    known.add_row(_source_row(article.id, source, url, raw))
+    _add_source(known, article.id, source, url, raw)  # a batch knows it is new: no look-up
     if signature is not None:
         known.add_row(ArticleFingerprint(article_id=article.id, minhash=signature))
         if near is not None:
@@ -273,19 +270,12 @@ def add_article(
     return Stored("new", article.id)
 
 
-def add_source(
-    session: Session,
-    article: Article,
-    source: Source | None,
-    url: str,
-    raw: RawArticle,
-    batch: ArticleBatch | None = None,
+def _add_source(
+    known: ArticleLookups, article_id: int, source: Source | None, url: str, raw: RawArticle
 ) -> None:
-    """Record that `source` carries `article` at `url` (once per article, source and URL)."""
-    source_id = source.id if source is not None else None
-    known: ArticleLookups = batch if batch is not None else _OneAtATime(session)
-    if not known.source_known(article.id, source_id, url):
-        known.add_row(_source_row(article.id, source, url, raw))
+    """Record that `source` carries the article at `url` (once per article, source and URL)."""
+    if not known.source_known(article_id, source.id if source is not None else None, url):
+        known.add_row(_source_row(article_id, source, url, raw))
 
 
 def _source_stored(session: Session, article_id: int, source_id: int | None, url: str) -> bool:
