@@ -16,7 +16,7 @@ from bot.store import open_store
 from bot.store.actors import moved_articles
 from bot.store.analysis import save_analyses
 from bot.store.schema import Article, StoryArticle
-from bot.stories.cluster import KnownItems, article_items
+from bot.stories.cluster import Item, KnownItems, article_items
 from tests.conftest import folder_config
 from tests.test_store_bulk import ARTICLES as NAMES
 from tests.test_store_bulk import _analysis, _articles
@@ -92,3 +92,15 @@ def test_stories_from_memory_equal_stories_read_back(tmp_path, analyser, monkeyp
     assert from_memory == read_back
     assert len(from_memory) == len(ARTICLES)
     assert any(len(members) > 1 for members, _score in from_memory.values())
+
+
+def test_a_run_keeps_the_term_vectors_of_its_last_articles_only():
+    """A long analysis run's memory is bounded: the oldest term vectors go first (stories ask
+    the store for them again, as `test_stories_from_memory_equal_stories_read_back` shows that
+    reading back gives the same stories)."""
+    known = KnownItems(keep=3)
+    when = dt.datetime(2026, 12, 3)
+    for key in range(1, 8):
+        known.remember([Item(key=key, when=when, title=f"T{key}", terms={f"w{key}": 1.0})])
+    assert list(known.terms) == [5, 6, 7]
+    assert known.terms[7] == {"w7": 1.0}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import itertools
 import logging
 import math
 from collections.abc import Callable, Iterable, Iterator
@@ -73,6 +74,9 @@ BACKGROUND_DAYS = 7
 MAX_TERM_LENGTH = 100  # StoryTermDay.term
 # Terms kept in a story's centroid: enough to describe it, small enough to store as JSON.
 MAX_TERMS = 80
+# Term vectors of assigned articles an analysis run keeps for the stories' recent members
+# (`KnownItems`): a day's news of a large newsroom; older ones are read back when needed.
+KEEP_TERMS = 5_000
 # What an article contributes to its vector: the headline counts double, then the lead.
 TITLE_WEIGHT, LEAD_SENTENCES = 2.0, 6
 PEOPLE = ("PER", "ORG")
@@ -484,10 +488,18 @@ def article_item(
 class KnownItems:
     """What the analysis stage already holds, so that assigning a chunk's stories reads
     nothing back: its articles' items, made from the analyses just written (`article_item`),
-    and the term vectors of every article assigned in this run (the members stories recall)."""
+    and the term vectors of the articles assigned last in this run (the members stories
+    recall; an older one is read back when asked for, so a long run's memory stays bounded)."""
 
     items: dict[int, Item] = field(default_factory=dict)
     terms: dict[int, dict[str, float]] = field(default_factory=dict)
+    keep: int = KEEP_TERMS
+
+    def remember(self, items: Iterable[Item]) -> None:
+        """Keep the assigned items' term vectors, forgetting the oldest beyond `keep`."""
+        self.terms.update((item.key, item.terms) for item in items)
+        for key in list(itertools.islice(self.terms, max(len(self.terms) - self.keep, 0))):
+            del self.terms[key]
 
 
 def _top_share(weights: dict[str, float], keep: int = 8) -> dict[str, float]:
@@ -641,7 +653,7 @@ def assign_stories(
         for key, story, score in joined
     )
     session.flush()
-    known.terms.update((item.key, item.terms) for item in items)
+    known.remember(items)
     return len(joined)
 
 
