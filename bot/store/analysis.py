@@ -1,6 +1,6 @@
 """Writing analysis results: actors resolved across articles (bot/store/actors.py), mentions,
 quotes, sentences — a chunk of articles at a time, its rows inserted together (one statement per
-table: executemany)."""
+table: `insert_rows`)."""
 
 from __future__ import annotations
 

@@ -59,8 +59,9 @@ class ArticleBatch:
     """What storing a batch of articles looks up, read in one query for the whole batch (the
     stored articles with its URLs or texts) and kept up to date as the batch adds articles.
     New articles get their ids up front, so nothing is flushed until the batch ends: one
-    executemany per table instead of statements per article. The batch's unit of work holds
-    the write lock (SQLite: its savepoint begins IMMEDIATE), so the reserved ids stay free."""
+    statement per table (`insert_rows`) instead of statements per article. The batch's unit of
+    work holds the write lock (SQLite: its savepoint begins IMMEDIATE), so the reserved ids
+    stay free."""
 
     def __init__(self, session: Session, raws: list[RawArticle]) -> None:
         self.session = session

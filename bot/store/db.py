@@ -289,9 +289,9 @@ def insert_or_add(
 
 def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
     """The next `count` ids of `table`'s integer key, as inserting the rows one by one would
-    have given them: rows with their ids set go in as one executemany, not one INSERT ...
-    RETURNING each. SQLite gives max + 1 (one writer: the unit of work holds the write lock
-    once it writes); PostgreSQL takes them from the column's sequence."""
+    have given them: rows with their ids set go in together (`insert_rows`), not one
+    INSERT ... RETURNING each. SQLite gives max + 1 (one writer: the unit of work holds the
+    write lock once it writes); PostgreSQL takes them from the column's sequence."""
     if count <= 0:
         return []
     (key,) = table.primary_key.columns
