@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.store.db import insert_or_add, reserve_ids
+from bot.store.db import insert_objects, insert_or_add, insert_rows, reserve_ids
 from bot.store.schema import (
     Article,
     ArticleActor,
@@ -636,8 +636,7 @@ def assign_stories(
         joined.append((item.key, story, score))
     opened = [story for story in clusterer.stories if story.members and story.row is None]
     for story, key in zip(opened, reserve_ids(session, Story.__table__, len(opened)), strict=True):
-        story.row = Story(id=key, title=story.title[:500])  # ids known: one executemany
-        session.add(story.row)
+        story.row = Story(id=key, title=story.title[:500])  # ids known: written together
     for story in clusterer.stories:
         if not story.members:
             continue
@@ -646,13 +645,17 @@ def assign_stories(
         row.article_count = story.size
         # Full precision: the next run goes on from exactly this centroid.
         row.terms, row.actors = dict(story.terms), dict(story.actors)
+    insert_objects(session, [story.row for story in opened])
     _store_background(session, background)
-    session.flush()
-    session.add_all(
-        StoryArticle(article_id=key, story_id=story.row.id, similarity=score)
-        for key, story, score in joined
+    session.flush()  # the stored stories that grew
+    insert_rows(
+        session,
+        StoryArticle.__table__,
+        [
+            {"article_id": key, "story_id": story.row.id, "similarity": score}
+            for key, story, score in joined
+        ],
     )
-    session.flush()
     known.remember(items)
     return len(joined)
 
