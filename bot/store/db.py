@@ -231,16 +231,18 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
 def insert_objects(session: Session, objects: list) -> None:
     """New mapped objects of one class, their keys set, written with `insert_rows` and taken
     into the session as stored ones: a unit of work's thousands of new actors and aliases cost
-    one statement, not the ORM's INSERT per row. Unset columns take their defaults, strings are
-    fitted (`fit_strings`), and the objects hold what was written."""
+    one statement, not the ORM's INSERT per row. Unset (None) columns take their defaults,
+    strings are fitted (`fit_strings`), and the objects hold what was written (computed columns
+    are left to the database)."""
     if not objects:
         return
     mapper = inspect(type(objects[0]))
     table = mapper.local_table
+    written = [a for a in mapper.column_attrs if a.columns[0].computed is None]
     rows = []
     for row_object in objects:
         row = {}
-        for attribute in mapper.column_attrs:
+        for attribute in written:
             column = attribute.columns[0]
             value = getattr(row_object, attribute.key)
             if value is None and column.default is not None and not column.primary_key:
@@ -248,7 +250,7 @@ def insert_objects(session: Session, objects: list) -> None:
                 value = default.arg(None) if default.is_callable else default.arg
             row[column.key] = value
         fit_strings(table, row)
-        for attribute in mapper.column_attrs:
+        for attribute in written:
             setattr(row_object, attribute.key, row[attribute.columns[0].key])
         rows.append(row)
     insert_rows(session, table, rows)
