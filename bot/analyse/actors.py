@@ -13,6 +13,7 @@ import functools
 import re
 from pathlib import Path
 
+from spacy.attrs import ENT_TYPE
 from spacy.lang.de.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -28,6 +29,7 @@ from bot.analyse.gazetteer import (
 from bot.analyse.lexicon import BITS, COMPOUND, kind_id
 from bot.analyse.names import last_word_key, name_key
 from bot.analyse.types import ActorInfo, MentionInfo
+from bot.analyse.views import doc_text, flags, sentence_starts, words
 
 KNOWN_NAMES_FILE = Path(__file__).resolve().parent / "data" / "known_names.tsv"
 ACTOR_LABELS = ("PER", "ORG", "LOC")
@@ -194,24 +196,26 @@ def _untagged_names(doc: Doc, sent_starts: list[int]) -> list[Span]:
     found: list[Span] = []
     sent_ends = sent_starts[1:] + [len(doc)]
     starts = set(sent_starts)
+    text = words(doc)
+    lexical = flags(doc)
+    title, stop = lexical.is_title, lexical.is_stop
+    tagged = doc.to_array(ENT_TYPE).astype(bool).tolist()  # token.ent_type_ is not empty
     i = 0
     while i < len(doc):
-        token = doc[i]
-        if not token.is_title or token.ent_type_ or token.is_stop:
+        if not title[i] or tagged[i] or stop[i]:
             i += 1
             continue
         end = i + 1  # a run of capitalised untagged words, cheap tests first
-        while end < len(doc) and doc[end].is_title and not doc[end].ent_type_:
+        while end < len(doc) and title[end] and not tagged[end]:
             end += 1
-        after = doc[end] if end < len(doc) else None
-        if end - i >= 2 and (after is None or after.is_punct or after.is_lower):
+        if end - i >= 2 and (end == len(doc) or lexical.is_punct[end] or lexical.is_lower[end]):
             named = len(found)
             for size in (2, 3):  # the name is the run's end: "[Flughafenmanager] Vedat Muftuoglu"
                 first = end - size
                 if first < i:
                     break
                 if first > i or first not in starts:
-                    role = first not in starts and is_role_word(doc[first - 1].text)
+                    role = first not in starts and is_role_word(text[first - 1])
                 else:
                     sentence = bisect.bisect_right(sent_starts, first) - 1
                     role = role_after(doc, end, sent_ends[sentence]) is not None
@@ -222,7 +226,7 @@ def _untagged_names(doc: Doc, sent_starts: list[int]) -> list[Span]:
             # A surname alone after its role: "gestürzter Staatschef Maduro erschien".
             if (
                 len(found) == named
-                and is_role_word(doc[end - 2].text)
+                and is_role_word(text[end - 2])
                 and _name_like(last)
                 and _surname_like(last)
             ):
@@ -401,12 +405,20 @@ class _Candidate:
 
 def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list, list]:
     """(mentions, actors) for a Doc whose entities and sentences are set."""
-    sent_starts = [sent.start for sent in doc.sents]
+    sent_starts = sentence_starts(doc)
     boilerplate = doc._.boilerplate or frozenset()
     candidates: list[_Candidate] = []
-    doc_names = frozenset(ent.text for ent in doc.ents)
-    multiword = {word for ent in doc.ents if len(ent) > 1 for word in ent.text.split()}
-    ents = list(doc.ents)
+    model_ents = list(doc.ents)  # once: each read makes new Spans
+    full_text = doc_text(doc)
+    ent_texts = [full_text[ent.start_char : ent.end_char] for ent in model_ents]
+    doc_names = frozenset(ent_texts)
+    multiword = {
+        word
+        for ent, name in zip(model_ents, ent_texts, strict=True)
+        if len(ent) > 1
+        for word in name.split()
+    }
+    ents = list(model_ents)
     if "PER" in labels:
         ents += _untagged_names(doc, sent_starts)
     for ent in ents:
@@ -474,9 +486,11 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
             bare_forms[next(iter(owners))].add(c.name)
             c.name = next(iter(owners))
             c.label = "PER"
-    words = [token.text for token in doc]  # once: each token.text makes a new Token and string
-    candidates += _missed_mentions(doc, words, candidates, surnames, sent_starts, boilerplate)
-    candidates += _country_adjectives(doc, words, candidates, sent_starts, boilerplate)
+    texts = words(doc)
+    candidates += _missed_mentions(
+        doc, texts, model_ents, candidates, surnames, sent_starts, boilerplate
+    )
+    candidates += _country_adjectives(doc, texts, candidates, sent_starts, boilerplate)
     candidates.sort(key=lambda c: c.span.start)
     return _collect(candidates, bare_forms)
 
@@ -520,10 +534,10 @@ def _country_adjectives(doc, words, candidates, sent_starts, boilerplate) -> lis
 
 
 def _missed_mentions(
-    doc, words, candidates, surnames, sent_starts, boilerplate
+    doc, words, ents, candidates, surnames, sent_starts, boilerplate
 ) -> list[_Candidate]:
     """Occurrences of this text's person names that the model did not tag ("Rubio sagte";
-    `words`: the tokens' texts)."""
+    `words`: the tokens' texts, `ents`: the Doc's entities)."""
     forms: dict[str, str] = {}
     owned = sorted((s, next(iter(o))) for s, o in surnames.items() if len(o) == 1 and len(s) > 2)
     for surname, owner in owned:
@@ -531,7 +545,7 @@ def _missed_mentions(
     for surname, owner in owned:  # a genitive form never takes a surname's own owner
         forms.setdefault(surname + "s", owner)
     tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
-    tagged.update(i for ent in doc.ents for i in range(ent.start, ent.end))
+    tagged.update(i for ent in ents for i in range(ent.start, ent.end))
     missed = []
     for i, word in enumerate(words):
         owner = forms.get(word)
