@@ -30,7 +30,7 @@ def _content_words(doc: Doc) -> list[list[str]]:
     ends = starts[1:] + [len(doc)]
     return [
         [lower[i] for i in range(start, end) if alpha[i] and not stop[i] and len(text[i]) > 2]
-        for start, end in zip(starts, ends, strict=True)
+        for start, end in zip(starts, ends, strict=False)  # none: an empty Doc
     ]
 
 

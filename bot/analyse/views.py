@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from spacy.attrs import IS_ALPHA, IS_LOWER, IS_PUNCT, IS_STOP, IS_TITLE
+from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, IS_PUNCT, IS_STOP, IS_TITLE
 from spacy.tokens import Doc
 
 T = TypeVar("T")
@@ -41,6 +41,14 @@ def words(doc: Doc) -> list[str]:
 def lowers(doc: Doc) -> list[str]:
     """Each token's `lower_` (the vocabulary's LOWER is `str.lower` of the text)."""
     return _kept(doc, "lowers", lambda d: [word.lower() for word in words(d)])
+
+
+def span_text(doc: Doc, start: int, end: int) -> str:
+    """`doc[start:end].text` without making the Span (0 <= start, end <= len(doc))."""
+    if end <= start:
+        return ""
+    offsets, texts = _kept(doc, "offsets", lambda d: d.to_array(IDX).tolist()), words(doc)
+    return doc_text(doc)[offsets[start] : offsets[end - 1] + len(texts[end - 1])]
 
 
 class Flags:
