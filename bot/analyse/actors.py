@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import numpy
-from spacy.attrs import ENT_TYPE, IS_STOP, IS_TITLE
+from spacy.attrs import ENT_TYPE, IS_LOWER, IS_PUNCT, IS_STOP, IS_TITLE
 from spacy.lang.de.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -127,10 +127,10 @@ def name_pieces(ent: Span, doc_names: frozenset[str] = frozenset()) -> list[tupl
             label = "PER"  # "US-Außenminister Antony Blinken", whatever the model said
         split = _split_point(doc, start, end, doc_names, label)
         if split is None:
-            pieces.append((doc[start:end], label))
+            pieces.append((Span(doc, start, end), label))
             break
         is_country = country_name(span_text(doc, start, split)) is not None
-        pieces.append((doc[start:split], "LOC" if is_country else label))
+        pieces.append((Span(doc, start, split), "LOC" if is_country else label))
         start = split
         # "Vereinigten Staaten Marco Rubio": after a country, two capitalised words are a person.
         if is_country and 2 <= end - start <= 3 and all(title[start:end]):
@@ -207,44 +207,50 @@ def _untagged_names(doc: Doc, sent_starts: list[int]) -> list[Span]:
     sent_ends = sent_starts[1:] + [len(doc)]
     starts = set(sent_starts)
     text = words(doc)
-    lexical = flags(doc)
-    title = lexical.is_title
-    array = doc.to_array([IS_TITLE, IS_STOP, ENT_TYPE]).reshape((len(doc), 3)) != 0
-    tagged = array[:, 2]  # token.ent_type_ is not empty
-    # Where a run can open: a capitalised untagged word that is no stop word.
-    openers = numpy.flatnonzero(array[:, 0] & ~tagged & ~array[:, 1]).tolist()
-    tagged = tagged.tolist()
-    end = 0
-    for i in openers:
-        if i < end:
-            continue  # inside the run before
-        end = i + 1  # a run of capitalised untagged words, cheap tests first
-        while end < len(doc) and title[end] and not tagged[end]:
-            end += 1
-        if end - i >= 2 and (end == len(doc) or lexical.is_punct[end] or lexical.is_lower[end]):
-            named = len(found)
-            for size in (2, 3):  # the name is the run's end: "[Flughafenmanager] Vedat Muftuoglu"
-                first = end - size
-                if first < i:
-                    break
-                if first > i or first not in starts:
-                    role = first not in starts and is_role_word(text[first - 1])
-                else:
-                    sentence = bisect.bisect_right(sent_starts, first) - 1
-                    role = role_after(doc, end, sent_ends[sentence]) is not None
-                if role and all(_name_like(t) for t in doc[first:end]):
-                    found.append(Span(doc, first, end, label="PER"))
-                    break
-            last = doc[end - 1]
-            # A surname alone after its role: "gestürzter Staatschef Maduro erschien".
-            if (
-                len(found) == named
-                and is_role_word(text[end - 2])
-                and _name_like(last)
-                and _surname_like(last)
-            ):
-                found.append(Span(doc, end - 1, end, label="PER"))
+    for i, end in _untagged_runs(doc):
+        named = len(found)
+        for size in (2, 3):  # the name is the run's end: "[Flughafenmanager] Vedat Muftuoglu"
+            first = end - size
+            if first < i:
+                break
+            if first > i or first not in starts:
+                role = first not in starts and is_role_word(text[first - 1])
+            else:
+                sentence = bisect.bisect_right(sent_starts, first) - 1
+                role = role_after(doc, end, sent_ends[sentence]) is not None
+            if role and all(_name_like(t) for t in doc[first:end]):
+                found.append(Span(doc, first, end, label="PER"))
+                break
+        last = doc[end - 1]
+        # A surname alone after its role: "gestürzter Staatschef Maduro erschien".
+        if (
+            len(found) == named
+            and is_role_word(text[end - 2])
+            and _name_like(last)
+            and _surname_like(last)
+        ):
+            found.append(Span(doc, end - 1, end, label="PER"))
     return found
+
+
+def _untagged_runs(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) of each run of two or more capitalised words without an entity label that
+    opens with a word that is no stop word, runs on as far as such words go and ends the text or
+    comes before punctuation or a lower-case word (vectorised: a per-token loop is slow)."""
+    size = len(doc)
+    if not size:
+        return []
+    attrs = doc.to_array([IS_TITLE, IS_STOP, ENT_TYPE, IS_PUNCT, IS_LOWER])
+    title, stop, tagged, punct, lower = (attrs.reshape((size, 5)) != 0).T
+    untagged_title = title & ~tagged  # token.ent_type_ is empty
+    openers = numpy.flatnonzero(untagged_title & ~stop)
+    breaks = numpy.append(numpy.flatnonzero(~untagged_title), size)
+    ends = breaks[numpy.searchsorted(breaks, openers)]  # each opener's run goes on to there
+    first = numpy.unique(ends, return_index=True)[1]  # a run opens at its first opener
+    openers, ends = openers[first], ends[first]
+    closes = numpy.append(punct | lower, True)  # what may follow a name, or the end
+    keep = (ends - openers >= 2) & closes[ends]
+    return list(zip(openers[keep].tolist(), ends[keep].tolist(), strict=True))
 
 
 def _surname_like(token) -> bool:
@@ -540,7 +546,7 @@ def _country_adjectives(doc, candidates, sent_starts, boilerplate) -> list[_Cand
             continue
         sentence = bisect.bisect_right(sent_starts, i) - 1
         if sentence not in boilerplate:
-            found.append(_Candidate(doc[i : i + 1], country, "LOC", sentence))
+            found.append(_Candidate(Span(doc, i, i + 1), country, "LOC", sentence))
     return found
 
 
@@ -562,7 +568,7 @@ def _missed_mentions(doc, ents, candidates, surnames, sent_starts, boilerplate) 
             continue
         sentence = bisect.bisect_right(sent_starts, i) - 1
         if sentence not in boilerplate:
-            missed.append(_Candidate(doc[i : i + 1], owner, "PER", sentence))
+            missed.append(_Candidate(Span(doc, i, i + 1), owner, "PER", sentence))
     return missed
 
 
