@@ -13,8 +13,7 @@ import functools
 import re
 from pathlib import Path
 
-import numpy
-from spacy.attrs import ENT_TYPE, IS_LOWER, IS_PUNCT, IS_STOP, IS_TITLE
+from spacy.attrs import ENT_TYPE
 from spacy.lang.de.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -236,21 +235,23 @@ def _untagged_names(doc: Doc, sent_starts: list[int]) -> list[Span]:
 def _untagged_runs(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) of each run of two or more capitalised words without an entity label that
     opens with a word that is no stop word, runs on as far as such words go and ends the text or
-    comes before punctuation or a lower-case word (vectorised: a per-token loop is slow)."""
-    size = len(doc)
-    if not size:
-        return []
-    attrs = doc.to_array([IS_TITLE, IS_STOP, ENT_TYPE, IS_PUNCT, IS_LOWER])
-    title, stop, tagged, punct, lower = (attrs.reshape((size, 5)) != 0).T
-    untagged_title = title & ~tagged  # token.ent_type_ is empty
-    openers = numpy.flatnonzero(untagged_title & ~stop)
-    breaks = numpy.append(numpy.flatnonzero(~untagged_title), size)
-    ends = breaks[numpy.searchsorted(breaks, openers)]  # each opener's run goes on to there
-    first = numpy.unique(ends, return_index=True)[1]  # a run opens at its first opener
-    openers, ends = openers[first], ends[first]
-    closes = numpy.append(punct | lower, True)  # what may follow a name, or the end
-    keep = (ends - openers >= 2) & closes[ends]
-    return list(zip(openers[keep].tolist(), ends[keep].tolist(), strict=True))
+    comes before punctuation or a lower-case word (from the token flags: no Token made)."""
+    lexical = flags(doc)
+    title, stop = lexical.is_title, lexical.is_stop
+    tagged = doc.to_array(ENT_TYPE).astype(bool).tolist()  # token.ent_type_ is not empty
+    runs = []
+    i, size = 0, len(doc)
+    while i < size:
+        if not title[i] or tagged[i] or stop[i]:
+            i += 1
+            continue
+        end = i + 1
+        while end < size and title[end] and not tagged[end]:
+            end += 1
+        if end - i >= 2 and (end == size or lexical.is_punct[end] or lexical.is_lower[end]):
+            runs.append((i, end))
+        i = end
+    return runs
 
 
 def _surname_like(token) -> bool:
