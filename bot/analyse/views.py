@@ -13,11 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, IS_PUNCT, IS_STOP, IS_TITLE
+from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, IS_PUNCT, IS_STOP, IS_TITLE, ORTH, SPACY
 from spacy.tokens import Doc
 
 T = TypeVar("T")
 _KEY = "morgenlage.views."
+# Word id (ORTH) → its text, across Docs: one string per word rather than one per token (the
+# StringStore decodes a new one on each look-up). Started afresh when it grows past the cap.
+_TEXTS: dict[int, str] = {}
+_MAX_TEXTS = 200_000
 
 
 def _kept(doc: Doc, name: str, make: Callable[[Doc], T]) -> T:
@@ -29,13 +33,29 @@ def _kept(doc: Doc, name: str, make: Callable[[Doc], T]) -> T:
 
 
 def doc_text(doc: Doc) -> str:
-    """`doc.text`, joined once."""
-    return _kept(doc, "text", lambda d: d.text)
+    """`doc.text`: each token's text and its trailing space, joined once."""
+
+    def join(d: Doc) -> str:
+        spaces = d.to_array(SPACY).tolist()
+        return "".join([w + " " if space else w for w, space in zip(words(d), spaces, strict=True)])
+
+    return _kept(doc, "text", join)
 
 
 def words(doc: Doc) -> list[str]:
     """Each token's text (`token.text`), in order."""
-    return _kept(doc, "words", lambda d: [token.text for token in d])
+    return _kept(doc, "words", _read_words)
+
+
+def _read_words(doc: Doc) -> list[str]:
+    global _TEXTS
+    if len(_TEXTS) > _MAX_TEXTS:
+        _TEXTS = {}  # a new dict: a reader in another thread keeps the one it holds
+    known, strings = _TEXTS, doc.vocab.strings
+    orths = doc.to_array(ORTH).tolist()
+    for orth in set(orths).difference(known):
+        known[orth] = strings[orth]
+    return list(map(known.__getitem__, orths))
 
 
 def lowers(doc: Doc) -> list[str]:
