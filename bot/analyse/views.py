@@ -1,11 +1,12 @@
 """What several components read from one Doc, taken once per Doc: its text, its tokens' texts
-and lexical flags, its sentences' texts.
+and lexical flags, its sentences and their texts.
 
 Each Token or Span spaCy hands out is a new Python object, and `Doc.text` and `Span.text` join
-every token's text again on each call: the components read these views instead, made on first
-use and kept in `doc.user_data`. They run after the sentence
-boundaries are set and never retokenise, so the views stay true; entity labels are not kept
-here, since components change them.
+every token's text again on each call: the components (and the model's lexicon feature) read
+these views instead, made on first use and kept in `doc.user_data` (not meant to be
+serialised). Tokens never change after the tokenizer, and the sentence views are first read by
+the Morgenlage components, which run after the sentence boundaries are set; entity labels are
+not kept here, since components change them.
 """
 
 from __future__ import annotations
