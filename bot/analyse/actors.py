@@ -13,6 +13,7 @@ import functools
 import re
 from pathlib import Path
 
+from spacy.attrs import ENT_TYPE
 from spacy.lang.de.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -28,6 +29,14 @@ from bot.analyse.gazetteer import (
 from bot.analyse.lexicon import BITS, COMPOUND, kind_id
 from bot.analyse.names import last_word_key, name_key
 from bot.analyse.types import ActorInfo, MentionInfo
+from bot.analyse.views import (
+    doc_text,
+    flags,
+    lowers,
+    sentence_starts,
+    span_text,
+    words,
+)
 
 KNOWN_NAMES_FILE = Path(__file__).resolve().parent / "data" / "known_names.tsv"
 ACTOR_LABELS = ("PER", "ORG", "LOC")
@@ -100,36 +109,37 @@ def name_pieces(ent: Span, doc_names: frozenset[str] = frozenset()) -> list[tupl
     glued names taken apart ("Vereinigten Staaten Marco Rubio", "Russlands Channel One",
     "Washington Post Journalistin Jamal Khashoggi")."""
     doc = ent.doc
+    text, lower, title = words(doc), lowers(doc), flags(doc).is_title
     start, end = ent.start, ent.end
-    while end - 1 > start and doc[end - 1].lower_ in _VERBS_IN_NAMES:
+    while end - 1 > start and lower[end - 1] in _VERBS_IN_NAMES:
         end -= 1
     pieces: list[tuple[Span, str]] = []
     label = ent.label_
-    while label == "PER" and start < end - 1 and _not_a_first_name(doc[start].text):
+    while label == "PER" and start < end - 1 and _not_a_first_name(text[start]):
         start += 1
     while start < end:
         role_before = False
-        while start < end - 1 and _is_name_prefix(doc[start].text):
-            role_before = role_before or is_role_word(doc[start].text)
+        while start < end - 1 and _is_name_prefix(text[start]):
+            role_before = role_before or is_role_word(text[start])
             start += 1
-        if role_before and 2 <= end - start <= 3 and all(t.is_title for t in doc[start:end]):
+        if role_before and 2 <= end - start <= 3 and all(title[start:end]):
             label = "PER"  # "US-Außenminister Antony Blinken", whatever the model said
         split = _split_point(doc, start, end, doc_names, label)
         if split is None:
-            pieces.append((doc[start:end], label))
+            pieces.append((Span(doc, start, end), label))
             break
-        is_country = country_name(doc[start:split].text) is not None
-        pieces.append((doc[start:split], "LOC" if is_country else label))
+        is_country = country_name(span_text(doc, start, split)) is not None
+        pieces.append((Span(doc, start, split), "LOC" if is_country else label))
         start = split
-        rest = doc[start:end]
         # "Vereinigten Staaten Marco Rubio": after a country, two capitalised words are a person.
-        if is_country and 2 <= len(rest) <= 3 and all(t.is_title for t in rest):
+        if is_country and 2 <= end - start <= 3 and all(title[start:end]):
             label = "PER"
-    return [
-        (span, lab)
-        for i, (span, lab) in enumerate(pieces)
-        if span.text.strip(_EDGE_PUNCT) and (i == 0 or len(span) > 1 or span.text in known_names())
-    ]
+    kept = []
+    for i, (span, lab) in enumerate(pieces):
+        written = span_text(doc, span.start, span.end)
+        if written.strip(_EDGE_PUNCT) and (i == 0 or len(span) > 1 or written in known_names()):
+            kept.append((span, lab))
+    return kept
 
 
 def _named_after_role(span: Span, sent_start: int) -> bool:
@@ -137,10 +147,11 @@ def _named_after_role(span: Span, sent_start: int) -> bool:
     role are a person, whatever label the model gave them."""
     from bot.analyse.roles import role_before  # roles builds on this module
 
-    words = [t for t in span if not t.is_punct]
+    lexical = flags(span.doc)
+    kept = [i for i in range(span.start, span.end) if not lexical.is_punct[i]]
     return (
-        2 <= len(words) <= 3
-        and all(t.is_title for t in words)
+        2 <= len(kept) <= 3
+        and all(lexical.is_title[i] for i in kept)
         and bool(role_before(span.doc, span.start, sent_start))
     )
 
@@ -152,17 +163,17 @@ def _with_particles(ent: Span) -> Span:
     """ "Ursula" + "von der Leyen": a lone first name the model cut before a particle surname
     that the text always writes with its particle ("Von der Leyen betonte")."""
     doc = ent.doc
-    if len(ent) != 1 or not doc[ent.end : ent.end + 1].text.islower():
+    if len(ent) != 1 or ent.end >= len(doc) or not words(doc)[ent.end].islower():
         return ent
     for particle in _PARTICLES:
         size = particle.count(" ") + 1
         end = ent.end + size
-        if end >= len(doc) or doc[ent.end : end].text != particle:
+        if end >= len(doc) or span_text(doc, ent.end, end) != particle:
             continue
         surname = doc[end]
         if not _name_like(surname) or surname.ent_type_ or known_labels().get(surname.text):
             return ent
-        uses = [t.i for t in doc if t.text == surname.text]
+        uses = [i for i, word in enumerate(words(doc)) if word == surname.text]
         if len(uses) >= 2 and all(doc[i - size : i].text.lower() == particle for i in uses):
             return Span(doc, ent.start, end + 1, label=ent.label_)
         return ent
@@ -194,41 +205,53 @@ def _untagged_names(doc: Doc, sent_starts: list[int]) -> list[Span]:
     found: list[Span] = []
     sent_ends = sent_starts[1:] + [len(doc)]
     starts = set(sent_starts)
-    i = 0
-    while i < len(doc):
-        token = doc[i]
-        if not token.is_title or token.ent_type_ or token.is_stop:
+    text = words(doc)
+    for i, end in _untagged_runs(doc):
+        named = len(found)
+        for size in (2, 3):  # the name is the run's end: "[Flughafenmanager] Vedat Muftuoglu"
+            first = end - size
+            if first < i:
+                break
+            if first > i or first not in starts:
+                role = first not in starts and is_role_word(text[first - 1])
+            else:
+                sentence = bisect.bisect_right(sent_starts, first) - 1
+                role = role_after(doc, end, sent_ends[sentence]) is not None
+            if role and all(_name_like(t) for t in doc[first:end]):
+                found.append(Span(doc, first, end, label="PER"))
+                break
+        last = doc[end - 1]
+        # A surname alone after its role: "gestürzter Staatschef Maduro erschien".
+        if (
+            len(found) == named
+            and is_role_word(text[end - 2])
+            and _name_like(last)
+            and _surname_like(last)
+        ):
+            found.append(Span(doc, end - 1, end, label="PER"))
+    return found
+
+
+def _untagged_runs(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) of each run of two or more capitalised words without an entity label that
+    opens with a word that is no stop word, runs on as far as such words go and ends the text or
+    comes before punctuation or a lower-case word (from the token flags: no Token made)."""
+    lexical = flags(doc)
+    title, stop = lexical.is_title, lexical.is_stop
+    tagged = doc.to_array(ENT_TYPE).astype(bool).tolist()  # token.ent_type_ is not empty
+    runs = []
+    i, size = 0, len(doc)
+    while i < size:
+        if not title[i] or tagged[i] or stop[i]:
             i += 1
             continue
-        end = i + 1  # a run of capitalised untagged words, cheap tests first
-        while end < len(doc) and doc[end].is_title and not doc[end].ent_type_:
+        end = i + 1
+        while end < size and title[end] and not tagged[end]:
             end += 1
-        after = doc[end] if end < len(doc) else None
-        if end - i >= 2 and (after is None or after.is_punct or after.is_lower):
-            named = len(found)
-            for size in (2, 3):  # the name is the run's end: "[Flughafenmanager] Vedat Muftuoglu"
-                first = end - size
-                if first < i:
-                    break
-                if first > i or first not in starts:
-                    role = first not in starts and is_role_word(doc[first - 1].text)
-                else:
-                    sentence = bisect.bisect_right(sent_starts, first) - 1
-                    role = role_after(doc, end, sent_ends[sentence]) is not None
-                if role and all(_name_like(t) for t in doc[first:end]):
-                    found.append(Span(doc, first, end, label="PER"))
-                    break
-            last = doc[end - 1]
-            # A surname alone after its role: "gestürzter Staatschef Maduro erschien".
-            if (
-                len(found) == named
-                and is_role_word(doc[end - 2].text)
-                and _name_like(last)
-                and _surname_like(last)
-            ):
-                found.append(Span(doc, end - 1, end, label="PER"))
+        if end - i >= 2 and (end == size or lexical.is_punct[end] or lexical.is_lower[end]):
+            runs.append((i, end))
         i = end
-    return found
+    return runs
 
 
 def _surname_like(token) -> bool:
@@ -246,25 +269,25 @@ def _surname_like(token) -> bool:
 def _split_point(
     doc: Doc, start: int, end: int, doc_names: frozenset[str], label: str = "PER"
 ) -> int | None:
+    text = words(doc)
     for i in range(start + 1, end):
-        if is_role_word(doc[i].text):
+        if is_role_word(text[i]):
             return i
     for size in (3, 2, 1):  # a country at the front: "Vereinigten Staaten | Marco Rubio"
-        rest = doc[start + size : end]
-        if start + size < end and country_name(doc[start : start + size].text):
+        if start + size < end and country_name(span_text(doc, start, start + size)):
             # … but an organisation's one word after a country is its name: "Yemen Observer".
-            if label == "ORG" and len(rest) == 1 and rest.text not in known_names():
+            if label == "ORG" and end - start - size == 1 and text[end - 1] not in known_names():
                 return None
             return start + size
     for i in range(start, end - 1):  # a genitive inside: "Kyivs | Teilnahme"
-        word = doc[i].text
+        word = text[i]
         if word.endswith("s") and _ungenitive(word, doc_names) != word:
             return i + 1
+    if not flags(doc).is_title[start]:
+        return None
     for i in range(start + 1, end):  # a country glued on behind: "Donald Trump | Venezuelas"
-        tail = doc[i:end].text
-        if doc[start].is_title and any(
-            country_name(form) for form in (tail, tail[:-1] if tail.endswith("s") else "")
-        ):
+        tail = span_text(doc, i, end)
+        if any(country_name(form) for form in (tail, tail[:-1] if tail.endswith("s") else "")):
             return i
     return None
 
@@ -401,12 +424,20 @@ class _Candidate:
 
 def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list, list]:
     """(mentions, actors) for a Doc whose entities and sentences are set."""
-    sent_starts = [sent.start for sent in doc.sents]
+    sent_starts = sentence_starts(doc)
     boilerplate = doc._.boilerplate or frozenset()
     candidates: list[_Candidate] = []
-    doc_names = frozenset(ent.text for ent in doc.ents)
-    multiword = {word for ent in doc.ents if len(ent) > 1 for word in ent.text.split()}
-    ents = list(doc.ents)
+    model_ents = list(doc.ents)  # once: each read makes new Spans
+    full_text = doc_text(doc)
+    ent_texts = [full_text[ent.start_char : ent.end_char] for ent in model_ents]
+    doc_names = frozenset(ent_texts)
+    multiword = {
+        word
+        for ent, name in zip(model_ents, ent_texts, strict=True)
+        if len(ent) > 1
+        for word in name.split()
+    }
+    ents = list(model_ents)
     if "PER" in labels:
         ents += _untagged_names(doc, sent_starts)
     for ent in ents:
@@ -419,7 +450,7 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
         if label == "PER":
             ent = _with_particles(ent)
         for span, label in name_pieces(ent, doc_names):
-            name = clean_name(span.text)
+            name = clean_name(span_text(doc, span.start, span.end))
             if " " not in name and (
                 _verb_first(span, sent_starts[sentence])
                 or (label == "PER" and _noun_not_person(name) and name not in multiword)
@@ -452,7 +483,7 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
         surname_keys[last_word_key(full)].add(full)
     in_text = {c.name for c in candidates} | set(surnames)
     for c in candidates:
-        c.name = _ungenitive(c.name, in_text - {c.name})
+        c.name = _ungenitive(c.name, in_text)  # a stem is never the name itself
         # A full name's form with genitive ("Wladimir Putins") is the full name.
         if " " in c.name:
             head, last = c.name.rsplit(" ", 1)
@@ -462,8 +493,11 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
     bare_forms: dict[str, set[str]] = collections.defaultdict(set)
     _one_spelling(candidates)
     full_names = {c.name for c in candidates if c.name in full_names}
+    first_spelling: dict[str, str] = {}  # a name's key → the first candidate's spelling
+    for c in candidates:
+        first_spelling.setdefault(name_key(c.name), c.name)
     surname_keys = {
-        key: {_spelling_of(candidates, full) for full in owners}
+        key: {first_spelling.get(name_key(full), full) for full in owners}
         for key, owners in surname_keys.items()
     }
     for c in candidates:
@@ -474,9 +508,8 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
             bare_forms[next(iter(owners))].add(c.name)
             c.name = next(iter(owners))
             c.label = "PER"
-    words = [token.text for token in doc]  # once: each token.text makes a new Token and string
-    candidates += _missed_mentions(doc, words, candidates, surnames, sent_starts, boilerplate)
-    candidates += _country_adjectives(doc, words, candidates, sent_starts, boilerplate)
+    candidates += _missed_mentions(doc, model_ents, candidates, surnames, sent_starts, boilerplate)
+    candidates += _country_adjectives(doc, candidates, sent_starts, boilerplate)
     candidates.sort(key=lambda c: c.span.start)
     return _collect(candidates, bare_forms)
 
@@ -497,33 +530,30 @@ def _one_spelling(candidates: list[_Candidate]) -> None:
         c.name = chosen.get(c.name, c.name)
 
 
-def _spelling_of(candidates: list[_Candidate], name: str) -> str:
-    key = name_key(name)
-    return next((c.name for c in candidates if name_key(c.name) == key), name)
-
-
-def _country_adjectives(doc, words, candidates, sent_starts, boilerplate) -> list[_Candidate]:
-    """ "der russische Präsident" mentions Russia: adjectives count for their country
-    (`words`: the tokens' texts)."""
+def _country_adjectives(doc, candidates, sent_starts, boilerplate) -> list[_Candidate]:
+    """ "der russische Präsident" mentions Russia: adjectives count for their country."""
     tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
+    texts = words(doc)
+    countries = {  # each word asked once, however often it occurs
+        word: country
+        for word in set(texts)
+        if (word.islower() or "-" in word)  # islower: Token.is_lower
+        and (country := country_of_adjective(word)) is not None
+    }
     found = []
-    for i, word in enumerate(words):
-        if i in tagged or not word.islower() and "-" not in word:  # islower: Token.is_lower
-            continue
-        country = country_of_adjective(word)
-        if country is None:
+    for i, word in enumerate(texts):
+        country = countries.get(word)
+        if country is None or i in tagged:
             continue
         sentence = bisect.bisect_right(sent_starts, i) - 1
         if sentence not in boilerplate:
-            found.append(_Candidate(doc[i : i + 1], country, "LOC", sentence))
+            found.append(_Candidate(Span(doc, i, i + 1), country, "LOC", sentence))
     return found
 
 
-def _missed_mentions(
-    doc, words, candidates, surnames, sent_starts, boilerplate
-) -> list[_Candidate]:
+def _missed_mentions(doc, ents, candidates, surnames, sent_starts, boilerplate) -> list[_Candidate]:
     """Occurrences of this text's person names that the model did not tag ("Rubio sagte";
-    `words`: the tokens' texts)."""
+    `ents`: the Doc's entities)."""
     forms: dict[str, str] = {}
     owned = sorted((s, next(iter(o))) for s, o in surnames.items() if len(o) == 1 and len(s) > 2)
     for surname, owner in owned:
@@ -531,15 +561,15 @@ def _missed_mentions(
     for surname, owner in owned:  # a genitive form never takes a surname's own owner
         forms.setdefault(surname + "s", owner)
     tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
-    tagged.update(i for ent in doc.ents for i in range(ent.start, ent.end))
+    tagged.update(i for ent in ents for i in range(ent.start, ent.end))
     missed = []
-    for i, word in enumerate(words):
+    for i, word in enumerate(words(doc)):
         owner = forms.get(word)
         if owner is None or i in tagged:
             continue
         sentence = bisect.bisect_right(sent_starts, i) - 1
         if sentence not in boilerplate:
-            missed.append(_Candidate(doc[i : i + 1], owner, "PER", sentence))
+            missed.append(_Candidate(Span(doc, i, i + 1), owner, "PER", sentence))
     return missed
 
 
@@ -550,12 +580,14 @@ def _collect(candidates: list[_Candidate], bare_forms: dict[str, set[str]]) -> t
     for name, votes in labels.items():
         if prior := known_labels().get(name):
             votes[prior] += 1.5  # the corpora know "Moskau" is a place
+    kinds = {
+        name: "PER" if " " in name and votes["PER"] else votes.most_common(1)[0][0]
+        for name, votes in labels.items()
+    }
     actors: dict[str, ActorInfo] = {}
     mentions = []
     for c in candidates:
-        kind = labels[c.name].most_common(1)[0][0]
-        if " " in c.name and labels[c.name]["PER"]:
-            kind = "PER"
+        kind = kinds[c.name]
         actor = actors.get(c.name)
         if actor is None:
             actor = actors[c.name] = ActorInfo(
@@ -568,7 +600,7 @@ def _collect(candidates: list[_Candidate], bare_forms: dict[str, set[str]]) -> t
         mentions.append(
             MentionInfo(
                 name=c.name,
-                text=c.span.text,
+                text=span_text(c.span.doc, c.span.start, c.span.end),
                 label=kind,
                 start_char=c.span.start_char,
                 end_char=c.span.end_char,

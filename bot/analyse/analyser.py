@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from bot.analyse.nlp import load_pipeline
 from bot.analyse.sentences import without_dateline
 from bot.analyse.types import ArticleAnalysis
+from bot.analyse.views import sentence_texts
 from bot.config import AnalysisConfig
 from bot.language import detect_language
 
@@ -47,7 +48,7 @@ def analysis_from_doc(doc: Doc, language: str) -> ArticleAnalysis:
         mentions=list(doc._.mentions or []),
         quotes=list(doc._.quotes or []),
         key_sentences=list(doc._.key_sentences or []),
-        sentences=[without_dateline(sentence.text.strip()) for sentence in doc.sents],
+        sentences=[without_dateline(sentence.strip()) for sentence in sentence_texts(doc)],
         boilerplate=frozenset(doc._.boilerplate or ()),
     )
 

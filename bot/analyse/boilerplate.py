@@ -11,7 +11,9 @@ import re
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
+
+from bot.analyse.views import sentence_texts
 
 PATTERNS_FILE = Path(__file__).resolve().parent / "data" / "boilerplate.txt"
 
@@ -36,16 +38,16 @@ def is_boilerplate(text: str) -> bool:
     return any(pattern.search(text) is not None for pattern in _patterns())
 
 
-def _is_heading(sentence: Span) -> bool:
+def _is_heading(sentence: str) -> bool:
     """A short line without final punctuation, like "Holen Sie sich tägliche Nachrichten"."""
-    text = sentence.text.strip()
+    text = sentence.strip()
     return bool(text) and len(text.split()) <= 10 and text[-1] not in '.!?:“"»'
 
 
 @Language.component("morgenlage_boilerplate")
 def mark_boilerplate(doc: Doc) -> Doc:
-    sentences = list(doc.sents)
-    marked = {i for i, sentence in enumerate(sentences) if is_boilerplate(sentence.text)}
+    sentences = sentence_texts(doc)
+    marked = {i for i, sentence in enumerate(sentences) if is_boilerplate(sentence)}
     # A heading right before a plug belongs to it.
     for i in sorted(marked):
         if i > 0 and i - 1 not in marked and _is_heading(sentences[i - 1]):

@@ -26,6 +26,7 @@ from thinc.api import (
 from thinc.types import Floats2d, Ints2d
 
 from bot.analyse.lexicon import KIND_IDS, kind_id
+from bot.analyse.views import words
 
 
 def _features(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Ints2d], Callable]:
@@ -33,7 +34,8 @@ def _features(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Ints2
     features = []
     for doc in docs:
         attrs = doc.to_array(columns).reshape((len(doc), len(columns)))
-        kinds = numpy.fromiter((kind_id(t.text) for t in doc), dtype="uint64", count=len(doc))
+        # The token texts through the shared view: the components after the model read them too.
+        kinds = numpy.fromiter(map(kind_id, words(doc)), dtype="uint64", count=len(doc))
         features.append(model.ops.asarray2i(numpy.hstack([attrs, kinds[:, None]]), dtype="uint64"))
     return features, lambda d_features: []
 

@@ -17,6 +17,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from bot.analyse import views
 from bot.analyse.actors import KNOWN_NAMES_FILE, institution
 from bot.analyse.lexicon import BITS, kind_id
 
@@ -86,22 +87,26 @@ class EntityRules:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = []
+        full_text = views.doc_text(doc)
         for ent in doc.ents:
-            label = self.labels.get(ent.text)
+            label = self.labels.get(full_text[ent.start_char : ent.end_char])
             ents.append(Span(doc, ent.start, ent.end, label=label) if label else ent)
         taken = {i for e in ents for i in range(e.start, e.end)}
         for match_id, start, end in self.matcher(doc):
             if not any(i in taken for i in range(start, end)):
                 ents.append(Span(doc, start, end, label=match_id))
-        words = [token.text for token in doc]  # once: each token.text makes a new string
-        for i, word in enumerate(words):
-            if i not in taken and word.istitle() and institution(word):  # Token.is_title
-                ents.append(Span(doc, i, i + 1, label="ORG"))
-        for i in range(1, len(words)):
+        words = views.words(doc)
+        # Each word asked once, however often it occurs (istitle: Token.is_title).
+        institutions = {word for word in set(words) if word.istitle() and institution(word)}
+        if institutions:
+            for i, word in enumerate(words):
+                if word in institutions and i not in taken:
+                    ents.append(Span(doc, i, i + 1, label="ORG"))
+        after_place_noun = [i + 1 for i, word in enumerate(words[:-1]) if word in PLACE_NOUNS]
+        for i in after_place_noun:
             word = words[i]
             if (
-                words[i - 1] in PLACE_NOUNS
-                and i not in taken
+                i not in taken
                 and word.istitle()
                 and doc[i].is_alpha
                 and (_is_place(word) or kind_id(word) != BITS["noun"])
@@ -116,8 +121,8 @@ def _outlets(doc: Doc, taken: set[int], words: list[str]) -> list[Span]:
     """Outlets the model missed: the name after an outlet noun, and "<Adjective> Zeitung"
     (`words`: the tokens' texts)."""
     found = []
-    for i in range(len(words) - 1):
-        if words[i] not in OUTLET_NOUNS or i in taken:
+    for i in [i for i, word in enumerate(words[:-1]) if word in OUTLET_NOUNS]:
+        if i in taken:
             continue
         token = doc[i]
         start = token.i + 1 + (words[token.i + 1] in '„»"')
@@ -132,8 +137,8 @@ def _outlets(doc: Doc, taken: set[int], words: list[str]) -> list[Span]:
             end += 1
         if end > start:
             found.append(Span(doc, start, end, label="ORG"))
-    for i in range(1, len(words)):
-        if words[i] != "Zeitung" or i in taken:
+    for i in [i for i, word in enumerate(words) if word == "Zeitung"]:
+        if i < 1 or i in taken:
             continue
         token = doc[i]
         start = token.i

@@ -194,6 +194,7 @@ _TITLES = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=100_000)  # asked for many words of every article
 def is_role_word(word: str) -> bool:
     """True for nouns like "Außenminister", "Kreml-Sprecherin", "Präsidenten"."""
     return (
@@ -236,6 +237,7 @@ def place_name(name: str) -> str | None:
     return _PLACE_ALIASES.get(name.lower()) or (name if name in _PLACE_NAMES else None)
 
 
+@functools.lru_cache(maxsize=100_000)
 def country_name(name: str) -> str | None:
     """The canonical name of a country alias ("Vereinigten Staaten" → "USA"), else None."""
     key = re.sub(r"\s*-\s*", " ", name.lower()).strip()

@@ -8,9 +8,10 @@ import math
 import re
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from bot.analyse.types import KeySentenceInfo
+from bot.analyse.views import flags, lowers, sentence_starts, sentence_texts, words
 
 KEEP = 5
 MIN_WORDS, MAX_WORDS = 6, 60
@@ -21,8 +22,16 @@ _DANGLING = frozenset(
 _ENDS_LIKE_SENTENCE = re.compile(r"[.!?“”\"»«]\s*$")
 
 
-def _content_words(sentence: Span) -> list[str]:
-    return [t.lower_ for t in sentence if t.is_alpha and not t.is_stop and len(t) > 2]
+def _content_words(doc: Doc) -> list[list[str]]:
+    """Each sentence's words that carry content: lower case, letters only, no stop word."""
+    text, lower, lexical = words(doc), lowers(doc), flags(doc)
+    alpha, stop = lexical.is_alpha, lexical.is_stop
+    starts = sentence_starts(doc)
+    ends = starts[1:] + [len(doc)]
+    return [
+        [lower[i] for i in range(start, end) if alpha[i] and not stop[i] and len(text[i]) > 2]
+        for start, end in zip(starts, ends, strict=False)  # none: an empty Doc
+    ]
 
 
 def _squares(counts: collections.Counter) -> int:
@@ -47,31 +56,33 @@ def find_key_sentences(doc: Doc, keep: int = KEEP) -> list[KeySentenceInfo]:
     actors_by_sentence: dict[int, set[str]] = collections.defaultdict(set)
     for mention in doc._.mentions or []:
         actors_by_sentence[mention.sentence].add(mention.name)
-    sentences = list(doc.sents)
-    words = [_content_words(s) for s in sentences]
+    sentences = sentence_texts(doc)
+    starts = sentence_starts(doc)
+    lower = lowers(doc)
+    content = _content_words(doc)
     centroid = collections.Counter(
-        w for i, ws in enumerate(words) if i not in boilerplate for w in ws
+        w for i, ws in enumerate(content) if i not in boilerplate for w in ws
     )
     centroid_squares = _squares(centroid)
     scored = []
     for i, sentence in enumerate(sentences):
-        text = sentence.text.strip()
+        text = sentence.strip()
         n_words = len(text.split())
         if i in boilerplate or not MIN_WORDS <= n_words <= MAX_WORDS:
             continue
         if not _ENDS_LIKE_SENTENCE.search(text):
             continue  # headings and fragments
         lead = 1.0 / (1.0 + 0.25 * i)
-        centrality = _cosine(collections.Counter(words[i]), centroid, centroid_squares)
+        centrality = _cosine(collections.Counter(content[i]), centroid, centroid_squares)
         people = sum(actors.get(name, 0.0) for name in actors_by_sentence[i]) / top
         score = 0.45 * lead + 0.35 * centrality + 0.2 * min(people, 2.0) / 2.0
-        if sentence[0].lower_ in _DANGLING:
+        if lower[starts[i]] in _DANGLING:
             score *= 0.6
         scored.append((score, i, text))
     chosen: list[KeySentenceInfo] = []
     seen: list[set[str]] = []
     for score, i, text in sorted(scored, key=lambda item: -item[0]):
-        bag = set(words[i])
+        bag = set(content[i])
         if any(_jaccard(bag, other) > 0.5 for other in seen):
             continue
         seen.append(bag)

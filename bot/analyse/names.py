@@ -61,6 +61,7 @@ def name_words(name: str) -> list[str]:
     return [w for w in _SEPARATORS.split(name) if w]
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The spelling-insensitive key of a whole name ("Wolodymyr Selenskyj" → "volodimir
     selenski")."""

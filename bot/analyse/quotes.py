@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from bot.analyse.lexicon import first_name_gender
 from bot.analyse.types import MentionInfo, QuoteInfo
+from bot.analyse.views import doc_text, lowers
 
 QUOTE = re.compile(
     r"„(?P<de>[^„“”\"\n]+?)\s*[“”\"]"
@@ -641,8 +642,8 @@ def find_quotes(doc: Doc, mentions: list[MentionInfo]) -> list[QuoteInfo]:
     ctx = _Context(doc, mentions)
     found: list[tuple[Span, str]] = []
     # A name in quotation marks is a title or a name, not speech („New York Times“).
-    names = {m.text for m in mentions} | {ent.text for ent in doc.ents}
-    full_text = doc.text  # once: spaCy joins it from every token on each call
+    full_text = doc_text(doc)
+    names = {m.text for m in mentions} | {full_text[e.start_char : e.end_char] for e in doc.ents}
     for match in QUOTE.finditer(full_text):
         text = next(group for group in match.groups() if group is not None).strip()
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
@@ -755,12 +756,14 @@ def find_reported(doc: Doc, sents, ctx: _Context, boilerplate, skip: set[int]) -
     """Reported speech where it is clear: a reporting verb with a speaker, then a clause with
     "dass" or a subjunctive verb ("sei", "habe"). Sentences with direct quotes are left alone."""
     found = []
+    reporting = [i for i, word in enumerate(lowers(doc)) if word in REPORTING]
     for index, sent in enumerate(sents):
         if index in boilerplate or index in skip:
             continue
-        cue = next((t for t in sent if t.lower_ in REPORTING), None)
-        if cue is None:
+        first = bisect.bisect_left(reporting, sent.start)  # the sentence's first reporting word
+        if first == len(reporting) or reporting[first] >= sent.end:
             continue
+        cue = doc[reporting[first]]
         comma = next((t for t in doc[cue.i + 1 : min(sent.end, cue.i + 7)] if t.text == ","), None)
         if comma is None or comma.i + 1 >= sent.end:
             continue

@@ -11,6 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from bot.analyse.lexicon import BITS, kind_id
+from bot.analyse.views import words
 
 # Places (one to three, "Prag/Wien"), perhaps an agency in brackets, then a dash between spaces.
 _PLACE = r"[A-ZÄÖÜ][\w.-]*(?: [A-ZÄÖÜ][\w.-]*)?"
@@ -37,7 +38,7 @@ def _title_case(word: str) -> str:
 
 @Language.component("morgenlage_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    for token in doc[:-1]:
-        if "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+    for i, word in enumerate(words(doc)[:-1]):  # the texts the model's features read too
+        if "\n" in word:
+            doc[i + 1].is_sent_start = True
     return doc
