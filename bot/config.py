@@ -233,8 +233,7 @@ def _validate(config: Config) -> None:
     keep = config.store.keep_days
     if keep != 0 and not MIN_KEEP_DAYS <= keep <= 36_500:
         raise ConfigError(
-            f"store.keep_days: expected 0 (keep everything) or {MIN_KEEP_DAYS} to 36500, "
-            f"got {keep}"
+            f"store.keep_days: expected 0 (keep everything) or {MIN_KEEP_DAYS} to 36500, got {keep}"
         )
     b = config.briefing
     if b.language not in ("de", "en"):

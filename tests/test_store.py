@@ -1,12 +1,13 @@
 """The store: migrations keep data, PostgreSQL-portable SQL, idempotent stages."""
 
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from bot.jobs import collect
 from bot.store import open_store
-from bot.store.schema import Actor, Article, Quote
-from tests.conftest import first_release_store, sqlite_only
+from bot.store.db import one_of
+from bot.store.schema import Actor, ActorAlias, Article, Quote
+from tests.conftest import first_release_store, postgres_only, sqlite_only
 
 
 def test_upgrade_from_the_first_schema_keeps_data(tmp_path, config, analyser):
@@ -118,7 +119,6 @@ def test_a_savepoint_takes_the_write_lock_before_it_reads(store):
 def test_a_store_marked_current_but_lacking_tables_fails_at_open_saying_so(config):
     """A store changed outside the migrations (a development branch's own revisions) once told
     its first reader "no such table: leases"; now opening it says what is wrong."""
-    from sqlalchemy import text
 
     from bot.store import open_store
     from bot.store.db import StoreError
@@ -129,3 +129,34 @@ def test_a_store_marked_current_but_lacking_tables_fails_at_open_saying_so(confi
     store.close()
     with pytest.raises(StoreError, match="lacks the tables leases"):
         open_store(config.store.url)
+
+
+@postgres_only("PostgreSQL's prepared statements")
+def test_postgresql_plans_each_query_for_its_values(store):
+    """No query becomes a prepared statement with a generic plan, however often it runs: such a
+    plan is made once, for the tables as they were then (a new store's empty `actor_aliases` made
+    the collection's name look-ups scan it as it grew)."""
+    with store.session() as session:
+        for _ in range(8):
+            session.execute(
+                select(ActorAlias.id).where(one_of(session, ActorAlias.name, ["Merkel", "Kurz"]))
+            ).all()
+        prepared = session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar()
+    assert prepared == 0
+
+
+def test_one_of_finds_what_in_finds(store):
+    """`one_of` (an array on PostgreSQL, IN elsewhere) matches exactly what IN matches: none for
+    no values, any iterable, many values, and values of every key type."""
+    with store.session() as session:
+        session.add_all(Actor(name=f"Person {n}", kind="PER") for n in range(30))
+        session.flush()
+        ids = sorted(session.scalars(select(Actor.id)))
+
+        def found(column, values) -> list:
+            return sorted(session.scalars(select(Actor.id).where(one_of(session, column, values))))
+
+        assert found(Actor.id, []) == []
+        assert found(Actor.id, {ids[0], ids[5]}) == [ids[0], ids[5]]
+        assert found(Actor.id, list(range(-2000, ids[-1] + 1))) == ids
+        assert found(Actor.name, ["Person 3", "person 4", "Person 3 "]) == [ids[3]]

@@ -21,6 +21,7 @@ from bot.store.schema import (
     Mention,
     Quote,
     Sentence,
+    Story,
     StoryTermDay,
 )
 from tests.conftest import store_url
@@ -173,8 +174,9 @@ def test_a_name_after_a_detach_in_the_same_article_keeps_its_row(store):
 
 def test_rows_inserted_in_bulk_keep_every_value_and_take_their_defaults(store):
     """`insert_rows` and `insert_or_add` on either database: text, bytes, booleans, numbers,
-    NULLs and times come back as given, an omitted column takes its default, and on PostgreSQL
-    the rows go in one execution (from arrays), not one INSERT per row."""
+    NULLs, JSON and times come back as given, an omitted column takes its default, and on
+    PostgreSQL the rows go in as one COPY (no INSERT) or, for counts added up, one INSERT from
+    arrays — never one INSERT per row."""
     with store.session() as session:
         articles = _articles(session, 3)
         executions = []
@@ -196,7 +198,11 @@ def test_rows_inserted_in_bulk_keep_every_value_and_take_their_defaults(store):
                     "score": score,
                 }
                 for i, (text, flag, rank, score) in enumerate(
-                    [("Erster Satz „zitiert“.", False, 0, 0.5), ("🙂 ß", True, None, None)]
+                    [
+                        ("Erster Satz „zitiert“.", False, 0, 0.5),
+                        ("🙂 ß", True, None, None),
+                        ("Tab\tneue\nZeile \\N \\ Ende", False, 1, -0.0),
+                    ]
                 )
             ],
         )
@@ -204,6 +210,19 @@ def test_rows_inserted_in_bulk_keep_every_value_and_take_their_defaults(store):
             session,
             ArticleFingerprint.__table__,
             [{"article_id": a.id, "minhash": bytes([n, 0, 255])} for n, a in enumerate(articles)],
+        )
+        seen = dt.datetime(2026, 12, 3, 7, 30, 15, 123456)
+        insert_rows(
+            session,
+            Story.__table__,
+            [
+                {
+                    "title": "Reform",
+                    "first_seen_at": seen,
+                    "last_seen_at": seen,
+                    "terms": {"reform": 0.5, "„zoll“": 1.0},
+                }
+            ],
         )
         day = dt.date(2026, 12, 3)
         for count in (1, 2):
@@ -227,7 +246,15 @@ def test_rows_inserted_in_bulk_keep_every_value_and_take_their_defaults(store):
         assert [tuple(row) for row in sentences] == [
             ("Erster Satz „zitiert“.", False, 0, 0.5),
             ("🙂 ß", True, None, None),
+            ("Tab\tneue\nZeile \\N \\ Ende", False, 1, -0.0),
         ]
+        story = session.scalars(select(Story)).one()
+        assert (story.terms, story.actors, story.article_count) == (
+            {"reform": 0.5, "„zoll“": 1.0},
+            {},
+            0,
+        )
+        assert story.first_seen_at == seen and story.created_at is not None
         prints = session.scalars(select(ArticleFingerprint).order_by(ArticleFingerprint.article_id))
         assert [(p.minhash, p.created_at is not None) for p in prints] == [
             (bytes([n, 0, 255]), True) for n in range(3)
@@ -235,7 +262,7 @@ def test_rows_inserted_in_bulk_keep_every_value_and_take_their_defaults(store):
         counts = dict(session.execute(select(StoryTermDay.term, StoryTermDay.articles)).all())
         assert counts == {"reform": 3, "neu1": 1, "neu2": 2}
     if store.engine.dialect.name == "postgresql":
-        assert executions and not any(executions)
+        assert executions == [False, False]  # the two `insert_or_add`; the rest was COPY
 
 
 def test_objects_inserted_as_rows_are_stored_objects_of_the_session(store):

@@ -15,7 +15,7 @@ from bot.store import Store
 from bot.store.actors import moved_articles
 from bot.store.analysis import mark_skipped, save_analyses
 from bot.store.articles import analysed_without_story, pending_ids
-from bot.store.db import fit_strings
+from bot.store.db import fit_strings, one_of
 from bot.store.schema import Actor, Article, Mention, Sentence
 from bot.stories.cluster import (
     LEAD_SENTENCES,
@@ -57,7 +57,7 @@ def analyse_pending(
                 ids = pending_ids(session, CHUNK)
                 if not ids:
                     break
-                found = session.scalars(select(Article).where(Article.id.in_(ids)))
+                found = session.scalars(select(Article).where(one_of(session, Article.id, ids)))
                 articles = {article.id: article for article in found}
                 analysed = []
                 for article_id, result in _analyse_chunk(analyser, [articles[i] for i in ids]):

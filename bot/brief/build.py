@@ -26,6 +26,7 @@ from bot.brief.window import Window
 from bot.config import BriefingConfig
 from bot.filters import ReaderFilter
 from bot.store.articles import articles_arrived, articles_between, day_time_column
+from bot.store.db import one_of
 from bot.store.prominence import articles_per_actor
 from bot.store.schema import (
     Actor,
@@ -142,6 +143,7 @@ class Briefing:
     def since_yesterday(self) -> bool:
         """A calendar day: "new" means since the day began, not since a reader's briefing."""
         return self.window.calendar_day
+
     # Developments a reader's filter left out, by the story's topic ("" without one).
     hidden: dict[str, int] = field(default_factory=dict)
 
@@ -197,7 +199,7 @@ def _stories_of(session: Session, articles: list[Article]) -> dict[int, _StoryDa
     assigned = dict(
         session.execute(
             select(StoryArticle.article_id, StoryArticle.story_id).where(
-                StoryArticle.article_id.in_(ids)
+                one_of(session, StoryArticle.article_id, ids)
             )
         ).all()
     )
@@ -205,7 +207,7 @@ def _stories_of(session: Session, articles: list[Article]) -> dict[int, _StoryDa
     stories = (
         select(Story)
         .options(defer(Story.terms), defer(Story.actors))
-        .where(Story.id.in_(set(assigned.values())))
+        .where(one_of(session, Story.id, set(assigned.values())))
     )
     rows = {s.id: s for s in session.scalars(stories)}
     days: dict[int, _StoryDay] = {}
@@ -225,7 +227,9 @@ def _known_articles(session: Session, days: dict[int, _StoryDay], window: Window
     for story_id, article in session.execute(
         select(StoryArticle.story_id, Article)
         .join(Article, Article.id == StoryArticle.article_id)
-        .where(StoryArticle.story_id.in_(list(days)), before, Article.status == "analysed")
+        .where(
+            one_of(session, StoryArticle.story_id, list(days)), before, Article.status == "analysed"
+        )
         .order_by(moment.desc())
     ):
         days[story_id].known.append(article)
@@ -344,7 +348,7 @@ def _read_people_named(session: Session, article_ids: list[int]) -> list[_Named]
                 Actor.kind,
             )
             .join(Actor, Actor.id == ArticleActor.actor_id)
-            .where(ArticleActor.article_id.in_(article_ids), Actor.kind.in_(PEOPLE))
+            .where(one_of(session, ArticleActor.article_id, article_ids), Actor.kind.in_(PEOPLE))
         )
     ]
 
@@ -501,7 +505,7 @@ def _write_development(
     for name, weight in session.execute(
         select(Actor.name, ArticleActor.salience)
         .join(ArticleActor, ArticleActor.actor_id == Actor.id)
-        .where(ArticleActor.article_id.in_([a.id for a in today]))
+        .where(one_of(session, ArticleActor.article_id, [a.id for a in today]))
     ):
         actors[name] += weight
     sources = list({source_of(a).name: source_of(a) for a in today}.values())
@@ -688,7 +692,8 @@ def sentences_naming(
             # One (actor, article) index range per actor: its articles only.
             or_(
                 *(
-                    (Mention.actor_id == actor_id) & Mention.article_id.in_(article_ids)
+                    (Mention.actor_id == actor_id)
+                    & one_of(session, Mention.article_id, article_ids)
                     for actor_id, article_ids in articles_of.items()
                 )
             ),
@@ -699,7 +704,7 @@ def sentences_naming(
     surnames = {
         actor_id: (name.split() or [""])[-1]
         for actor_id, name in session.execute(
-            select(Actor.id, Actor.name).where(Actor.id.in_(wanted))
+            select(Actor.id, Actor.name).where(one_of(session, Actor.id, wanted))
         )
     }
     found: dict[int, dict[tuple[int, int], ActorSentence]] = collections.defaultdict(dict)
@@ -737,7 +742,10 @@ def quotes_of(
     """What these actors said in these articles, by actor."""
     quotes: dict[int, list[Quote]] = collections.defaultdict(list)
     for quote in session.scalars(
-        select(Quote).where(Quote.speaker_id.in_(actor_ids), Quote.article_id.in_(article_ids))
+        select(Quote).where(
+            one_of(session, Quote.speaker_id, actor_ids),
+            one_of(session, Quote.article_id, article_ids),
+        )
     ):
         quotes[quote.speaker_id].append(quote)
     return quotes

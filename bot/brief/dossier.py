@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.brief.build import QuoteRef, SourceRef, actor_sentences, source_of
 from bot.config import BriefingConfig
 from bot.store.articles import WITHOUT_TEXT, day_time_column
+from bot.store.db import one_of
 from bot.store.schema import Actor, Article, ArticleActor, Mention, Quote, StoryArticle
 
 # The timeline covers this many days, one line per story and day.
@@ -131,7 +132,7 @@ def build_dossier(
             session.execute(
                 select(ArticleActor.role, ArticleActor.article_id).where(
                     ArticleActor.actor_id == actor_id,
-                    ArticleActor.article_id.in_(ids),
+                    one_of(session, ArticleActor.article_id, ids),
                     ArticleActor.role.is_not(None),
                 )
             ).all(),
@@ -158,7 +159,7 @@ def build_dossier(
         )
         for q in session.scalars(
             select(Quote)
-            .where(Quote.speaker_id == actor_id, Quote.article_id.in_(ids))
+            .where(Quote.speaker_id == actor_id, one_of(session, Quote.article_id, ids))
             .order_by(Quote.direct.desc(), Quote.article_id.desc(), Quote.start_char)
         )
     ][:limit]
@@ -195,7 +196,7 @@ def _partners(session: Session, actor_id: int, article_ids: list[int]) -> list[P
         .where(
             mine.actor_id == actor_id,
             other.actor_id != actor_id,
-            mine.article_id.in_(article_ids),
+            one_of(session, mine.article_id, article_ids),
         )
     ).all()
     counts = collections.Counter(r.actor_id for r in rows)
@@ -220,7 +221,7 @@ def _timeline(
     stories = dict(
         session.execute(
             select(StoryArticle.article_id, StoryArticle.story_id).where(
-                StoryArticle.article_id.in_(ids)
+                one_of(session, StoryArticle.article_id, ids)
             )
         ).all()
     )

@@ -25,7 +25,7 @@ from bot.analyse.gazetteer import country_name, place_name
 from bot.analyse.lexicon import BITS, COMPOUND, kind_id
 from bot.analyse.names import genitive_stems, last_word_key, name_key, word_count
 from bot.analyse.types import ActorInfo
-from bot.store.db import fit_strings, insert_objects, insert_rows, reserve_ids
+from bot.store.db import fit_strings, insert_objects, insert_rows, one_of, reserve_ids
 from bot.store.schema import Actor, ActorAlias, ArticleActor, ArticleAlias, Mention, Quote
 
 FUZZY_CUTOFF = 80
@@ -70,7 +70,14 @@ class ActorBook:
     def load(self, session: Session, **wanted: Iterable[str]) -> None:
         """Read the stored aliases with these spellings (`name`), name keys or surname keys
         not read before."""
-        missing = {f: sorted(set(v) - self.loaded[f]) for f, v in wanted.items()}
+        missing = {}
+        for field, values in wanted.items():
+            loaded = self.loaded[field]
+            new = {value for value in values if value not in loaded}
+            if new:
+                missing[field] = sorted(new)
+        if not missing:  # most look-ups: all read already
+            return
         with session.no_autoflush:
             for field, values in missing.items():
                 column = getattr(ActorAlias, field)
@@ -79,7 +86,7 @@ class ActorBook:
                     for alias, actor in session.execute(
                         select(ActorAlias, Actor)
                         .join(Actor, Actor.id == ActorAlias.actor_id)
-                        .where(column.in_(part))
+                        .where(one_of(session, column, part))
                     ).all():
                         if alias not in self.owner:  # the book's own state is newer
                             self._enter(alias, actor)
@@ -466,8 +473,8 @@ def detach_alias(session: Session, alias: ActorAlias) -> Actor:
     shared = set(
         session.scalars(
             select(ArticleAlias.article_id).where(
-                ArticleAlias.alias_id.in_([a.id for a in rest]),
-                ArticleAlias.article_id.in_(articles),
+                one_of(session, ArticleAlias.alias_id, [a.id for a in rest]),
+                one_of(session, ArticleAlias.article_id, articles),
             )
         )
     )
@@ -483,7 +490,7 @@ def detach_alias(session: Session, alias: ActorAlias) -> Actor:
         ):
             session.execute(
                 update(table)
-                .where(column == old.id, table.article_id.in_(moving))
+                .where(column == old.id, one_of(session, table.article_id, moving))
                 .values({column.key: new.id}),
                 execution_options={"synchronize_session": False},
             )
@@ -510,7 +517,7 @@ def _weights(session: Session, ids: list[int]) -> dict[int, int]:
     """How many articles name each of these actors: the more, the likelier the one meant."""
     rows = session.execute(
         select(ArticleActor.actor_id, func.count())
-        .where(ArticleActor.actor_id.in_(ids))
+        .where(one_of(session, ArticleActor.actor_id, ids))
         .group_by(ArticleActor.actor_id)
     )
     return dict(rows.all())
@@ -562,11 +569,17 @@ def find_actor(session: Session, query: str, limit: int = 5) -> ActorMatch:
     def ranked(ids) -> list[Actor]:
         weights = _weights(session, list(ids))
         best = sorted(set(ids), key=lambda i: -weights.get(i, 0))[:limit]
-        actors = {a.id: a for a in session.scalars(select(Actor).where(Actor.id.in_(best)))}
+        actors = {
+            a.id: a for a in session.scalars(select(Actor).where(one_of(session, Actor.id, best)))
+        }
         return sorted(actors.values(), key=lambda a: (-weights.get(a.id, 0), a.name))
 
     # Any spelling of the name, through the key index: "Selenskyj" → "Volodymyr Zelenskyy".
-    exact = set(session.scalars(select(ActorAlias.actor_id).where(ActorAlias.name_key.in_(keys))))
+    exact = set(
+        session.scalars(
+            select(ActorAlias.actor_id).where(one_of(session, ActorAlias.name_key, keys))
+        )
+    )
     if word_count(query) == 1:  # a surname: every person with it, bare "Müller" too
         family = _family(session, keys)
         exact.update(actor.id for key in keys for actor in _owners(family, key))
@@ -600,7 +613,9 @@ def top_actors(session: Session, article_ids: list[int], limit: int = 8) -> list
     rows = session.execute(
         select(Actor, func.sum(ArticleActor.salience).label("weight"))
         .join(ArticleActor, ArticleActor.actor_id == Actor.id)
-        .where(ArticleActor.article_id.in_(article_ids), Actor.kind.in_(("PER", "ORG")))
+        .where(
+            one_of(session, ArticleActor.article_id, article_ids), Actor.kind.in_(("PER", "ORG"))
+        )
         .group_by(Actor.id)
         .order_by(func.sum(ArticleActor.salience).desc())
         .limit(limit)

@@ -18,7 +18,7 @@ from bot.collect.dedup import (
 )
 from bot.collect.types import RawArticle
 from bot.language import skip_reason
-from bot.store.db import fit_strings, insert_rows, reserve_ids
+from bot.store.db import fit_strings, insert_rows, one_of, reserve_ids
 from bot.store.leases import COLLECTING, holder
 from bot.store.schema import (
     Article,
@@ -78,8 +78,8 @@ class ArticleBatch:
             for article in session.scalars(
                 select(Article).where(
                     or_(
-                        Article.url.in_(urls[start : start + IN_LIST]),
-                        Article.content_hash.in_(hashes[start : start + IN_LIST]),
+                        one_of(session, Article.url, urls[start : start + IN_LIST]),
+                        one_of(session, Article.content_hash, hashes[start : start + IN_LIST]),
                     )
                 )
             ):

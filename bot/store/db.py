@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from filelock import FileLock
 from sqlalchemy import (
+    ColumnElement,
     Engine,
     String,
     Table,
@@ -78,6 +79,15 @@ def _sqlite_write_first(connection, _name) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _postgresql_settings(connection, _record) -> None:
+    """Plan each query for the values it is run with: psycopg would prepare a query run five
+    times, and PostgreSQL may then keep one generic plan for it, made for the table as it was.
+    During a collection into a new store that was a sequential scan of `actor_aliases` for the
+    names looked up in an array, kept while the table grew (ten times the server's CPU of the
+    look-ups). Not a server setting: the foreign-key checks' own cached plans stay as they are."""
+    connection.prepare_threshold = None
+
+
 def create_store_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
@@ -91,7 +101,9 @@ def create_store_engine(url: str) -> Engine:
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "savepoint", _sqlite_write_first)
             return engine
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
+        event.listen(engine, "connect", _postgresql_settings)
+        return engine
     except Exception as error:  # unknown dialect, missing driver (e.g. psycopg not installed)
         raise StoreError(f"store.url: cannot use {parsed.render_as_string()!r}: {error}") from None
 
@@ -221,11 +233,67 @@ def _many(session: Session, table: Table, rows: list[dict]):
     return statement.from_select(columns, arrays), parameters
 
 
+def one_of(session: Session, column, values: list) -> ColumnElement[bool]:
+    """`column IN (values)`, on PostgreSQL as `column = ANY(:array)`: one parameter, not one per
+    value — psycopg parses a query of more than 50 parameters in Python each time it is sent
+    (500 names: ~7 ms of the client's CPU against ~2 ms)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == func.any(
+            bindparam(None, list(values), type_=postgresql.ARRAY(column.type))
+        )
+    return column.in_(values)
+
+
 def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
-    """Insert the rows, all in one go (see `_many`); their strings fitted beforehand
-    (`fit_strings`)."""
-    if rows:
+    """Insert the rows, all in one go; their strings fitted beforehand (`fit_strings`), each row
+    with the first row's keys. SQLite: `_many`. PostgreSQL: COPY (`_copy`)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        _copy(session, table, rows)
+    else:
         session.execute(*_many(session, table, rows))
+
+
+def _copy(session: Session, table: Table, rows: list[dict]) -> None:
+    """The rows through PostgreSQL's COPY ... FROM STDIN, which psycopg formats in C: a quarter
+    of the client's CPU of an INSERT from arrays and less of the server's (42,000 sentences:
+    0.07 + 1.12 s against 0.28 + 1.24 s). Unset columns take their Python-side defaults, as an
+    INSERT through SQLAlchemy would; the database fills the others (keys, computed columns)."""
+    connection = session.connection()
+    dialect = connection.dialect
+    given = list(rows[0])
+    unset = {column.key: _default(column) for column in table.columns if column.key not in rows[0]}
+    defaults = {key: value for key, value in unset.items() if value is not _NO_DEFAULT}
+    keys = given + list(defaults)
+    processors = [table.c[key].type.dialect_impl(dialect).bind_processor(dialect) for key in keys]
+    quote = dialect.identifier_preparer
+    names = ", ".join(quote.quote(table.c[key].name) for key in keys)
+    statement = f"COPY {quote.format_table(table)} ({names}) FROM STDIN"
+    fixed = list(defaults.values())
+    converted = [(i, process) for i, process in enumerate(processors) if process is not None]
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            values = [row[key] for key in given] + fixed
+            for i, process in converted:  # e.g. JSON; ints, strings and times need none
+                if values[i] is not None:
+                    values[i] = process(values[i])
+            copy.write_row(values)
+
+
+_NO_DEFAULT = object()
+
+
+def _default(column) -> object:
+    """The value SQLAlchemy's INSERT gives a column left out (its Python-side default), or
+    `_NO_DEFAULT`: the database's own default then applies."""
+    default = column.default
+    if default is None or column.primary_key or column.computed is not None:
+        return _NO_DEFAULT
+    if default.is_callable:
+        return default.arg(None)
+    return default.arg if default.is_scalar else _NO_DEFAULT
 
 
 def insert_objects(session: Session, objects: list) -> None:
@@ -245,9 +313,9 @@ def insert_objects(session: Session, objects: list) -> None:
         for attribute in written:
             column = attribute.columns[0]
             value = getattr(row_object, attribute.key)
-            if value is None and column.default is not None and not column.primary_key:
-                default = column.default
-                value = default.arg(None) if default.is_callable else default.arg
+            default = _default(column) if value is None else _NO_DEFAULT
+            if default is not _NO_DEFAULT:
+                value = default
             row[column.key] = value
         fit_strings(table, row)
         for attribute in written:

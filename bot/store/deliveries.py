@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.store.db import insert_or_ignore
+from bot.store.db import insert_or_ignore, one_of
 from bot.store.schema import Delivery, Edition, Subscriber, utcnow
 
 
@@ -27,7 +27,7 @@ def last_window_ends(session: Session, subscriber_ids: list[int]) -> dict[int, d
     end = func.max(func.coalesce(Delivery.window_end, Delivery.sent_at))
     rows = session.execute(
         select(Delivery.subscriber_id, end)
-        .where(Delivery.subscriber_id.in_(subscriber_ids), Delivery.state == "sent")
+        .where(one_of(session, Delivery.subscriber_id, subscriber_ids), Delivery.state == "sent")
         .group_by(Delivery.subscriber_id)
     )
     return {reader_id: _datetime(moment) for reader_id, moment in rows if moment is not None}
@@ -62,7 +62,9 @@ def slots(session: Session, keys: list[tuple[int, dt.date]]) -> dict[tuple[int, 
     rows = session.execute(
         select(
             Delivery.subscriber_id, Delivery.day, Delivery.id, Delivery.state, Delivery.edition_id
-        ).where(Delivery.subscriber_id.in_(readers), Delivery.day.in_(days))
+        ).where(
+            one_of(session, Delivery.subscriber_id, readers), one_of(session, Delivery.day, days)
+        )
     )
     wanted = set(keys)
     return {

@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.store.db import one_of
 from bot.store.schema import ActorDay
 
 
@@ -19,7 +20,7 @@ def articles_per_actor(session: Session, actor_ids: list[int], since: dt.date) -
     return dict(
         session.execute(
             select(ActorDay.actor_id, func.sum(ActorDay.articles))
-            .where(ActorDay.actor_id.in_(actor_ids), ActorDay.day >= since)
+            .where(one_of(session, ActorDay.actor_id, actor_ids), ActorDay.day >= since)
             .group_by(ActorDay.actor_id)
         ).all()
     )

@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.filters import NO_FILTER, ReaderFilter
+from bot.store.db import one_of
 from bot.store.schema import ReaderFilterEntry, Subscriber
 
 TOPIC_OFF, MUTE, ONLY = "topic", "mute", "only"
@@ -22,7 +23,7 @@ def filters_of(session: Session, subscriber_ids: Iterable[int]) -> dict[int, Rea
         for subscriber_id, kind, value in session.execute(
             select(
                 ReaderFilterEntry.subscriber_id, ReaderFilterEntry.kind, ReaderFilterEntry.value
-            ).where(ReaderFilterEntry.subscriber_id.in_(ids[start : start + 500]))
+            ).where(one_of(session, ReaderFilterEntry.subscriber_id, ids[start : start + 500]))
         ):
             values[subscriber_id][kind].add(value)
     return {

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bot.store.db import Store
+from bot.store.db import Store, one_of
 from bot.store.schema import Article, Mention, Sentence
 
 BATCH = 500  # articles per unit of work: the write lock is held briefly, readers go on
@@ -39,11 +39,15 @@ def prune_batch(session: Session, before: dt.datetime, limit: int = BATCH) -> Pr
     )
     if not ids:
         return Pruned()
-    sentences = session.execute(delete(Sentence).where(Sentence.article_id.in_(ids))).rowcount
-    mentions = session.execute(delete(Mention).where(Mention.article_id.in_(ids))).rowcount
+    sentences = session.execute(
+        delete(Sentence).where(one_of(session, Sentence.article_id, ids))
+    ).rowcount
+    mentions = session.execute(
+        delete(Mention).where(one_of(session, Mention.article_id, ids))
+    ).rowcount
     session.execute(
         update(Article)
-        .where(Article.id.in_(ids))
+        .where(one_of(session, Article.id, ids))
         .values(text="")
         .execution_options(synchronize_session=False)
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.store.db import insert_or_ignore
+from bot.store.db import insert_or_ignore, one_of
 from bot.store.schema import ArticleSource, FeedItem, Source, utcnow
 
 ITEM_MEMORY_DAYS = 90  # items gone from their feed this long are forgotten
@@ -124,7 +124,7 @@ def known_items(session: Session, source_ids: list[int]) -> dict[int, dict[str, 
     if source_ids:
         rows = session.execute(
             select(FeedItem.source_id, FeedItem.item_key, FeedItem.digest).where(
-                FeedItem.source_id.in_(source_ids)
+                one_of(session, FeedItem.source_id, source_ids)
             )
         )
         for source_id, key, digest in rows:
@@ -157,7 +157,8 @@ def touch_items(session: Session, source_id: int, keys: list[str]) -> None:
         session.execute(
             update(FeedItem)
             .where(
-                FeedItem.source_id == source_id, FeedItem.item_key.in_(keys[start : start + 500])
+                FeedItem.source_id == source_id,
+                one_of(session, FeedItem.item_key, keys[start : start + 500]),
             )
             .values(last_seen_at=utcnow())
             .execution_options(synchronize_session=False)

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.collect.topics import article_topics, story_topic
-from bot.store.db import insert_rows
+from bot.store.db import insert_rows, one_of
 from bot.store.schema import Article, ArticleTopic
 
 
@@ -25,7 +25,9 @@ def save_all_topics(
     """`save_topics` for many articles in two statements; only the `replaced` (updated)
     articles can have topics to remove."""
     if replaced:
-        session.execute(delete(ArticleTopic).where(ArticleTopic.article_id.in_(replaced)))
+        session.execute(
+            delete(ArticleTopic).where(one_of(session, ArticleTopic.article_id, replaced))
+        )
     rows = [{"article_id": a, "topic": t} for a, names in topics.items() for t in names]
     if rows:
         insert_rows(session, ArticleTopic.__table__, rows)
@@ -39,7 +41,7 @@ def topics_of(session: Session, articles: list[Article]) -> dict[int, list[str]]
     for start in range(0, len(ids), 500):
         for article_id, topic in session.execute(
             select(ArticleTopic.article_id, ArticleTopic.topic).where(
-                ArticleTopic.article_id.in_(ids[start : start + 500])
+                one_of(session, ArticleTopic.article_id, ids[start : start + 500])
             )
         ):
             found[article_id].append(topic)

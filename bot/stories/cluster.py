@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.store.db import insert_objects, insert_or_add, insert_rows, reserve_ids
+from bot.store.db import insert_objects, insert_or_add, insert_rows, one_of, reserve_ids
 from bot.store.schema import (
     Article,
     ArticleActor,
@@ -423,7 +423,7 @@ def article_items(session: Session, articles: list[Article]) -> list[Item]:
     for article_id, text in session.execute(
         select(Sentence.article_id, Sentence.text)
         .where(
-            Sentence.article_id.in_(ids),
+            one_of(session, Sentence.article_id, ids),
             Sentence.boilerplate.is_(False),
             Sentence.position < LEAD_SENTENCES + 1,
         )
@@ -433,14 +433,14 @@ def article_items(session: Session, articles: list[Article]) -> list[Item]:
     people: dict[int, list[tuple[int, str]]] = collections.defaultdict(list)
     for article_id, actor_id, text in session.execute(
         select(Mention.article_id, Mention.actor_id, Mention.text).where(
-            Mention.article_id.in_(ids), Mention.label.in_(PEOPLE)
+            one_of(session, Mention.article_id, ids), Mention.label.in_(PEOPLE)
         )
     ):
         people[article_id].append((actor_id, text))
     salience: dict[int, dict[int, float]] = collections.defaultdict(dict)
     for article_id, actor_id, weight in session.execute(
         select(ArticleActor.article_id, ArticleActor.actor_id, ArticleActor.salience).where(
-            ArticleActor.article_id.in_(ids)
+            one_of(session, ArticleActor.article_id, ids)
         )
     ):
         salience[article_id][actor_id] = weight
@@ -532,7 +532,7 @@ def _recall_members(
     newest: dict[int, list[int]] = collections.defaultdict(list)
     for story_id, article_id in session.execute(
         select(StoryArticle.story_id, StoryArticle.article_id)
-        .where(StoryArticle.story_id.in_(by_id))
+        .where(one_of(session, StoryArticle.story_id, by_id))
         .order_by(StoryArticle.story_id, StoryArticle.article_id.desc())
     ):
         if len(newest[story_id]) < MEMBERS:
@@ -541,7 +541,7 @@ def _recall_members(
     wanted = [a for ids in newest.values() for a in ids if a not in known]
     terms = dict(known)
     if wanted:
-        articles = list(session.scalars(select(Article).where(Article.id.in_(wanted))))
+        articles = list(session.scalars(select(Article).where(one_of(session, Article.id, wanted))))
         terms.update((item.key, item.terms) for item in article_items(session, articles))
     for story_id, ids in newest.items():
         by_id[story_id].recent = [terms[a] for a in reversed(ids) if a in terms]
@@ -555,7 +555,7 @@ def _background(session: Session, first: dt.date, last: dt.date) -> Background:
         for start in range(0, len(terms), 500):
             yield from session.execute(
                 select(StoryTermDay.day, StoryTermDay.term, StoryTermDay.articles).where(
-                    StoryTermDay.term.in_(terms[start : start + 500]),
+                    one_of(session, StoryTermDay.term, terms[start : start + 500]),
                     StoryTermDay.day >= low,
                     StoryTermDay.day < last,
                 )
@@ -599,7 +599,9 @@ def assign_stories(
         return 0
     known = known if known is not None else KnownItems()
     done = set(
-        session.scalars(select(StoryArticle.article_id).where(StoryArticle.article_id.in_(wanted)))
+        session.scalars(
+            select(StoryArticle.article_id).where(one_of(session, StoryArticle.article_id, wanted))
+        )
     )
     given = [known.items[key] for key in wanted - done if key in known.items]
     rest = wanted - done - {item.key for item in given}
@@ -607,7 +609,9 @@ def assign_stories(
     if rest:
         articles = list(
             session.scalars(
-                select(Article).where(Article.id.in_(rest), Article.status == "analysed")
+                select(Article).where(
+                    one_of(session, Article.id, rest), Article.status == "analysed"
+                )
             )
         )
     if not articles and not given:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.store.db import one_of
 from bot.store.schema import Actor, Article, ArticleActor, Quote
 from bot.stories.numbers import Figure, story_figures
 from bot.stories.summarise import REDUNDANT, SENTENCES_PER_ARTICLE, Candidate
@@ -78,7 +79,7 @@ def actor_names(session: Session, article_ids: list[int]) -> list[str]:
     rows = session.execute(
         select(Actor.name, ArticleActor.salience)
         .join(ArticleActor, ArticleActor.actor_id == Actor.id)
-        .where(ArticleActor.article_id.in_(article_ids), Actor.kind.in_(PEOPLE))
+        .where(one_of(session, ArticleActor.article_id, article_ids), Actor.kind.in_(PEOPLE))
         .order_by(ArticleActor.salience.desc())
     ).all()
     return [name for name, _salience in rows]
@@ -88,7 +89,7 @@ def attributed_quotes(session: Session, article_ids: list[int]) -> list[QuoteLin
     rows = session.execute(
         select(Actor.name, Quote.text, Quote.article_id)
         .join(Actor, Actor.id == Quote.speaker_id)
-        .where(Quote.article_id.in_(article_ids), Quote.direct.is_(True))
+        .where(one_of(session, Quote.article_id, article_ids), Quote.direct.is_(True))
         .order_by(Quote.article_id, Quote.start_char)
     ).all()
     return [QuoteLine(name, text, article_id) for name, text, article_id in rows]

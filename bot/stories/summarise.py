@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.store.db import one_of
 from bot.store.schema import Actor, Article, Mention, Sentence
 from bot.stories.terms import cosine, normalised, term_vector
 
@@ -202,13 +203,15 @@ def story_candidates(
     if per_article is not None:
         query = query.where(Sentence.position < per_article + 5)
     rows = session.execute(
-        query.where(Sentence.article_id.in_(ids)).order_by(Sentence.article_id, Sentence.position)
+        query.where(one_of(session, Sentence.article_id, ids)).order_by(
+            Sentence.article_id, Sentence.position
+        )
     ).all()
     people: dict[tuple[int, int], list[str]] = collections.defaultdict(list)
     for article_id, sentence, name in session.execute(
         select(Mention.article_id, Mention.sentence, Actor.name)
         .join(Actor, Actor.id == Mention.actor_id)
-        .where(Mention.article_id.in_(ids), Actor.kind == "PER")
+        .where(one_of(session, Mention.article_id, ids), Actor.kind == "PER")
         .order_by(Mention.article_id, Mention.sentence, Mention.start_char)
     ):
         names = people[(article_id, sentence)]

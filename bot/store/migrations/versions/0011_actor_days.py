@@ -76,8 +76,8 @@ def upgrade() -> None:
     op.execute(
         f"""CREATE FUNCTION actor_days_count() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            IF TG_OP IN ('DELETE', 'UPDATE') THEN {_remove('OLD', day)} END IF;
-            IF TG_OP IN ('INSERT', 'UPDATE') THEN {_add('NEW', day)} END IF;
+            IF TG_OP IN ('DELETE', 'UPDATE') THEN {_remove("OLD", day)} END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN {_add("NEW", day)} END IF;
             RETURN NULL;
         END $$"""
     )
