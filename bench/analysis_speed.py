@@ -12,9 +12,9 @@ bench writes them as .txt files to a temporary folder, outside the timing) from
   after the collect (the ratio is to their mean: a shared core's speed drifts within a run);
 - analysis: Morgenlage's pipeline and `Analyser` over the same texts (language given, as the
   collector gives it), nothing stored;
-- collect: `bot.jobs.collect` on a fresh store with the folder as its only source — reading the
-  files, storing the articles and their topics, analysing, writing the analysis, assigning
-  stories: what `morgenlage collect` does. On PostgreSQL the server's CPU for this database
+- collect: `bot.jobs.collect` on a fresh store (opened as `morgenlage collect` opens it) with
+  the folder as its only source — reading the files, storing the articles and their topics,
+  analysing, writing the analysis, assigning stories: what `morgenlage collect` does. On PostgreSQL the server's CPU for this database
   (its backends' user + system time, from /proc) is added: that work is part of the way, done
   in another process.
 
@@ -52,6 +52,13 @@ try:
 except ImportError:  # a tree from before it moved
     from bot.collect.language import detect_language
 from bot.store import open_store  # noqa: E402
+
+try:  # the store as `morgenlage collect` and the collect worker open it
+    from bot.store.db import COLLECT_PAGE_CACHE_KIB
+
+    COLLECTOR: tuple[int, ...] = (COLLECT_PAGE_CACHE_KIB,)
+except ImportError:  # a tree from before the collector had a page cache of its own
+    COLLECTOR = ()
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 DATA = SHARED / "news" / "10kgnad-test" / "test.csv"
@@ -146,7 +153,7 @@ def main() -> None:
             url, drop = fresh_database(args.store_url)
         else:
             url = f"sqlite:///{tmp}/bench.sqlite"
-        store = open_store(url)
+        store = open_store(url, *COLLECTOR)
         config = Config(store=StoreConfig(url=url), sources=SourcesConfig(paths=(str(folder),)))
         raw_before = cpu(lambda: list(raw.pipe(texts, batch_size=16)))
         analysis_cpu = cpu(lambda: list(analyser.analyse(items)))

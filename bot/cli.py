@@ -106,21 +106,24 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _services(config: Config, collector: bool = False):
+def _services(config: Config, collector: bool = False, page_cache_kib: int | None = None):
     """The services; `collector`: collections run in a process of their own (the running bot
-    and worker, so the model never competes with the event loop for the interpreter)."""
+    and worker, so the model never competes with the event loop for the interpreter);
+    `page_cache_kib`: a SQLite connection's page cache, if not the bot's."""
     from bot.chat.reply import Services
     from bot.jobs import CollectProcess
     from bot.store import open_store
+    from bot.store.db import PAGE_CACHE_KIB
 
-    store = open_store(config.store.resolved_url())
+    store = open_store(config.store.resolved_url(), page_cache_kib or PAGE_CACHE_KIB)
     return Services(store, config, collector=CollectProcess() if collector else None)
 
 
 def cmd_collect(config: Config, args) -> int:
     from bot.jobs import collect
+    from bot.store.db import COLLECT_PAGE_CACHE_KIB
 
-    services = _services(config)
+    services = _services(config, page_cache_kib=COLLECT_PAGE_CACHE_KIB)
     report = collect(services.store, config, extra_paths=args.paths)
     print(report.summary())
     return 0

@@ -18,6 +18,7 @@ from bot.config import Config
 from bot.memory import fewer_collections
 from bot.store import Store
 from bot.store.articles import near_duplicate_index
+from bot.store.db import COLLECT_PAGE_CACHE_KIB
 from bot.store.leases import COLLECTING, exclusive
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ def _collect_in_worker(url: str, config: Config) -> CollectReport:
     from bot.store import open_store
 
     if url not in _WORKER:
-        _WORKER[url] = (open_store(url), Analyser(config.analysis))
+        store = open_store(url, COLLECT_PAGE_CACHE_KIB)
+        _WORKER[url] = (store, Analyser(config.analysis))
     store, analyser = _WORKER[url]
     return collect(store, config, analyser=analyser)

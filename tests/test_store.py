@@ -3,11 +3,11 @@
 import pytest
 from sqlalchemy import func, inspect, select, text
 
-from bot.jobs import collect
+from bot.jobs import _WORKER, _collect_in_worker, collect
 from bot.store import open_store
-from bot.store.db import one_of
+from bot.store.db import COLLECT_PAGE_CACHE_KIB, PAGE_CACHE_KIB, one_of
 from bot.store.schema import Actor, ActorAlias, Article, Quote
-from tests.conftest import first_release_store, postgres_only, sqlite_only
+from tests.conftest import first_release_store, folder_config, postgres_only, sqlite_only
 
 
 def test_upgrade_from_the_first_schema_keeps_data(tmp_path, config, analyser):
@@ -48,8 +48,6 @@ def test_sqlite_runs_in_wal_mode(store):
 def test_every_sqlite_connection_keeps_a_small_page_cache(store):
     """Each pooled connection has a cache of its own (SQLite's default 2 MB each grew a soak's
     resident size as the file grew, bench/soak.py): every connection, not only the first."""
-    from bot.store.db import PAGE_CACHE_KIB
-
     connections = [store.engine.connect() for _ in range(3)]
     try:
         for connection in connections:
@@ -57,6 +55,26 @@ def test_every_sqlite_connection_keeps_a_small_page_cache(store):
     finally:
         for connection in connections:
             connection.close()
+
+
+@sqlite_only("SQLite's page cache")
+def test_the_collecting_process_keeps_a_larger_page_cache(tmp_path):
+    """The collect worker writes through a 16 MiB page cache per connection; the bot's own
+    connections keep the small one."""
+    folder, config = folder_config(tmp_path)
+    url = config.store.resolved_url()
+    bot_store = open_store(url)
+    try:
+        _collect_in_worker(url, config)
+        worker_store, _analyser = _WORKER.pop(url)
+        with worker_store.engine.connect() as connection:
+            cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+        worker_store.close()
+        assert cache == -COLLECT_PAGE_CACHE_KIB
+        with bot_store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -PAGE_CACHE_KIB
+    finally:
+        bot_store.close()
 
 
 def test_migration_history_has_one_head():
