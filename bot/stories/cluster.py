@@ -208,9 +208,7 @@ class Clusterer:
                 norms = [_weighted_norm(member, idf) for member in story.recent]
                 self._member_norms[index] = norms
             for member, member_norm in zip(story.recent, norms, strict=True):
-                score = max(
-                    score, _cosine_beside(item.terms, item_norm, member, member_norm, idf)[0]
-                )
+                score = max(score, _cosine(item.terms, item_norm, member, member_norm, idf))
         return score
 
     def _confirmed(self, item: Item, index: int, idf: _Idf) -> bool:
@@ -302,6 +300,19 @@ def _in_story(term: str, story: StoryState) -> bool:
 
 def _weighted_norm(terms: dict[str, float], idf: _Idf) -> float:
     return math.sqrt(sum((w * idf.get(t)) ** 2 for t, w in terms.items()))
+
+
+def _cosine(
+    a: dict[str, float], norm_a: float, b: dict[str, float], norm_b: float, idf: _Idf
+) -> float:
+    """The TF-IDF cosine of `a` and `b` (as `_cosine_beside` sums it, without the names)."""
+    norm = norm_a * norm_b
+    if not norm:
+        return 0.0
+    dot = 0.0
+    for term in sorted(a.keys() & b.keys()):
+        dot += a[term] * b[term] * idf.get(term) ** 2
+    return dot / norm
 
 
 def _cosine_beside(

@@ -85,13 +85,10 @@ def _with_head(token: str) -> tuple[str, ...]:
 def content_terms(text: str, heads: bool = False) -> list[str]:
     """The text's content-word terms in order (with repeats); with `heads`, each compound's head
     term follows the compound's."""
-    terms = []
-    for match in _TOKEN.finditer(text):
-        if heads:
-            terms.extend(_with_head(match.group()))
-        elif term := _term(match.group()):
-            terms.append(term)
-    return terms
+    tokens = _TOKEN.findall(text)
+    if heads:
+        return [term for token in tokens for term in _with_head(token)]
+    return [term for token in tokens if (term := _term(token))]
 
 
 def term_vector(parts: Iterable[tuple[str, float]]) -> dict[str, float]:
