@@ -9,7 +9,7 @@ import functools
 import math
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,22 +93,16 @@ _OUTLETS = {
 _POLITICS = frozenset({"politik", "politics", "inlandausland"})
 
 
-class _WithoutMarks(dict):
-    """A `str.translate` table that drops combining marks, filled as characters are met."""
-
-    def __missing__(self, code: int) -> int | None:
-        kept = None if unicodedata.combining(chr(code)) else code
-        self[code] = kept
-        return kept
-
-
-_WITHOUT_MARKS = _WithoutMarks()
-
-
 def fold(text: str) -> str:
     """Casefolded, without accents, ß as ss: "Fußball-Straße" → "fussball-strasse"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return decomposed if decomposed.isascii() else decomposed.translate(_WITHOUT_MARKS)
+    if decomposed.isascii():
+        return decomposed
+    # The text's few different marks, each removed in one pass (not a look-up per character).
+    for char in set(decomposed):
+        if unicodedata.combining(char):
+            decomposed = decomposed.replace(char, "")
+    return decomposed
 
 
 _WORD = re.compile(r"[^\W_]+", re.U)
@@ -184,29 +178,30 @@ def _is_number(text: str) -> bool:
 def _word_topics(word: str) -> tuple[tuple[str, float], ...]:
     """Each topic's weight for one folded word: the strongest entry of the topic it matches."""
     lexicon = _lexicon()
-    found: dict[str, float] = {}
-
-    def take(weights: dict[str, float] | None) -> None:
-        for topic, weight in (weights or {}).items():
-            found[topic] = max(found.get(topic, 0.0), weight)
-
-    take(lexicon.exact.get(word))
-    inside: list[tuple[int, int]] | None = None  # found when a stem first matches (most never)
-
-    def counts(start: int, end: int) -> bool:
-        nonlocal inside
-        if inside is None:
-            inside = _not_inside(word, lexicon.not_inside)
-        return not any(a <= start and end <= b and end - start < b - a for a, b in inside)
-
+    stems: list[tuple[int, int, dict[str, float]]] = []  # (start, end, weights) of each match
     for end in range(2, min(len(word), MIN_INFIX - 1) + 1):
-        if word[:end] in lexicon.prefix and counts(0, end):
-            take(lexicon.prefix[word[:end]])
+        if (weights := lexicon.prefix.get(word[:end])) is not None:
+            stems.append((0, end, weights))
+    by_head = lexicon.infix_by_head
     for start in range(len(word) - MIN_INFIX + 1):
-        for stem in lexicon.infix_by_head.get(word[start : start + MIN_INFIX], ()):
-            end = start + len(stem)
-            if word.startswith(stem, start) and counts(start, end):
-                take(lexicon.infix[stem])
+        for stem in by_head.get(word[start : start + MIN_INFIX], ()):
+            if word.startswith(stem, start):
+                stems.append((start, start + len(stem), lexicon.infix[stem]))
+    exact = lexicon.exact.get(word)
+    if exact is None and not stems:  # most words
+        return ()
+    found: dict[str, float] = {}
+    matched = [exact] if exact is not None else []
+    if stems:
+        inside = _not_inside(word, lexicon.not_inside)
+        matched += [
+            weights
+            for start, end, weights in stems
+            if not any(a <= start and end <= b and end - start < b - a for a, b in inside)
+        ]
+    for weights in matched:
+        for topic, weight in weights.items():
+            found[topic] = max(found.get(topic, 0.0), weight)
     return tuple(found.items())
 
 
@@ -255,10 +250,12 @@ def text_scores(title: str, text: str) -> dict[str, float]:
 
 
 def _weighted_words(parts: Iterable[tuple[list[str], float]]) -> dict[str, float]:
-    found: dict[str, float] = defaultdict(float)
+    """Each word's occurrences, times its part's factor, in order of first occurrence."""
+    found: dict[str, float] = {}
     for part_words, factor in parts:
-        for word in part_words:
-            found[word] += factor
+        # Counted in C; a whole-number count times a factor is the sum of the factors exactly.
+        for word, count in Counter(part_words).items():
+            found[word] = found.get(word, 0.0) + count * factor
     return found
 
 
