@@ -124,6 +124,8 @@ class _Lexicon:
     # The infix stems by their first MIN_INFIX letters, shortest first: a position in a word is
     # one look-up, not one per length up to the longest stem.
     infix_by_head: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The short stems of 2+ letters by their first two, shortest first: one look-up a word.
+    prefix_by_head: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @functools.cache
@@ -156,14 +158,20 @@ def _lexicon() -> _Lexicon:
             kind = "infix" if len(key) >= MIN_INFIX else "prefix"
         table = tables[kind][key]
         table[topic] = max(table.get(topic, 0.0), float(weight))
-    by_head: dict[str, list[str]] = defaultdict(list)
-    for stem in sorted(tables["infix"], key=len):
-        by_head[stem[:MIN_INFIX]].append(stem)
     return _Lexicon(
         **{k: dict(v) for k, v in tables.items()},
         not_inside=tuple(not_inside),
-        infix_by_head={head: tuple(stems) for head, stems in by_head.items()},
+        infix_by_head=_by_head(tables["infix"], MIN_INFIX),
+        prefix_by_head=_by_head((stem for stem in tables["prefix"] if len(stem) >= 2), 2),
     )
+
+
+def _by_head(stems: Iterable[str], length: int) -> dict[str, tuple[str, ...]]:
+    """The stems by their first `length` letters, shortest first."""
+    table: dict[str, list[str]] = defaultdict(list)
+    for stem in sorted(stems, key=len):
+        table[stem[:length]].append(stem)
+    return {head: tuple(group) for head, group in table.items()}
 
 
 def _is_number(text: str) -> bool:
@@ -179,9 +187,9 @@ def _word_topics(word: str) -> tuple[tuple[str, float], ...]:
     """Each topic's weight for one folded word: the strongest entry of the topic it matches."""
     lexicon = _lexicon()
     stems: list[tuple[int, int, dict[str, float]]] = []  # (start, end, weights) of each match
-    for end in range(2, min(len(word), MIN_INFIX - 1) + 1):
-        if (weights := lexicon.prefix.get(word[:end])) is not None:
-            stems.append((0, end, weights))
+    for stem in lexicon.prefix_by_head.get(word[:2], ()):
+        if word.startswith(stem):
+            stems.append((0, len(stem), lexicon.prefix[stem]))
     by_head = lexicon.infix_by_head
     for start in range(len(word) - MIN_INFIX + 1):
         for stem in by_head.get(word[start : start + MIN_INFIX], ()):
