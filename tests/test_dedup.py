@@ -98,3 +98,11 @@ def test_content_hashes_are_the_stored_ones():
     assert content_hash("Ein Text mit Lücken fi") == content_hash(
         "  Ein  TEXT\n mit\u00a0Lücken ﬁ "
     )
+
+
+def test_every_kind_of_white_space_is_one_space_in_content_hashes():
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+    assert len(spaces) > 20
+    for space in spaces:
+        assert content_hash(f"{space}Ein{space}{space}Text{space}") == content_hash("ein text")
+    assert content_hash("Ein\u200bText") != content_hash("ein text")  # zero width: no space

@@ -12,7 +12,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import courlan
 import numpy as np
 
-_SPACE = re.compile(r"\s+")
 # Trackers German publishers add to feed links, beyond the utm_/fbclid/… courlan knows.
 _MORE_TRACKERS = re.compile(r"^(wt_\w+|wtmc|cmpid|icid|ocid|ito|ns_\w+|at_\w+|rss_\w+)$", re.I)
 
@@ -41,7 +40,8 @@ def canonical_url(url: str) -> str:
 
 def content_hash(text: str) -> str:
     """Same words, same hash: case, Unicode form and white space do not count."""
-    normal = _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+    # str.split() and \s agree on what white space is (str.isspace): the runs become one space.
+    normal = " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
