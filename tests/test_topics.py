@@ -321,3 +321,12 @@ def test_evidence_of_one_word_is_what_it_was(word, expected):
 )
 def test_fold_drops_every_combining_mark_and_only_those(text, expected):
     assert fold(text) == expected
+
+
+def test_not_inside_fragments_of_any_length_are_found_everywhere_in_a_word():
+    from bot.collect.topics import _not_inside
+
+    fragments = ("bc", "b", "cdef", "x", "", "bc", "f")
+    assert sorted(_not_inside("abcdef", fragments)) == [(1, 2), (1, 3), (2, 6), (5, 6)]
+    assert _not_inside("abcdef", ("abcdefg",)) == []
+    assert _not_inside("abcdef", ()) == []

@@ -215,23 +215,22 @@ def _word_topics(word: str) -> tuple[tuple[str, float], ...]:
 
 def _not_inside(word: str, fragments: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where the [not] fragments occur in a word, as (start, end) spans."""
-    by_start = _by_first_letters(fragments)
+    length, by_head = _by_first_letters(fragments)
     spans = []
-    for at in range(len(word)):
-        for fragment in by_start.get(word[at : at + 2], ()) + by_start.get(word[at], ()):
+    for at in range(len(word) - length + 1):
+        for fragment in by_head.get(word[at : at + length], ()):
             if word.startswith(fragment, at):
                 spans.append((at, at + len(fragment)))
     return spans
 
 
 @functools.cache
-def _by_first_letters(fragments: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    """The fragments by their first two letters (a one-letter fragment by its letter): a word
-    is searched once for all of them, not once per fragment."""
-    table: dict[str, tuple[str, ...]] = {}
-    for fragment in dict.fromkeys(f for f in fragments if f):
-        table[fragment[:2]] = (*table.get(fragment[:2], ()), fragment)
-    return table
+def _by_first_letters(fragments: tuple[str, ...]) -> tuple[int, dict[str, tuple[str, ...]]]:
+    """The fragments by their first letters, as many as the shortest one has: a word is
+    searched once for all of them, with one look-up a position."""
+    unique = [fragment for fragment in dict.fromkeys(fragments) if fragment]
+    length = min(map(len, unique), default=1)
+    return length, _by_head(unique, length)
 
 
 def text_scores(title: str, text: str) -> dict[str, float]:
