@@ -8,6 +8,7 @@ import pytest
 from bot.collect.feeds import parse_feed
 from bot.collect.topics import (
     TOPICS,
+    _not_inside,
     article_topics,
     fold,
     story_topic,
@@ -324,9 +325,7 @@ def test_fold_drops_every_combining_mark_and_only_those(text, expected):
 
 
 def test_not_inside_fragments_of_any_length_are_found_everywhere_in_a_word():
-    from bot.collect.topics import _not_inside
-
     fragments = ("bc", "b", "cdef", "x", "", "bc", "f")
-    assert sorted(_not_inside("abcdef", fragments)) == [(1, 2), (1, 3), (2, 6), (5, 6)]
+    assert set(_not_inside("abcdef", fragments)) == {(1, 2), (1, 3), (2, 6), (5, 6)}
     assert _not_inside("abcdef", ("abcdefg",)) == []
     assert _not_inside("abcdef", ()) == []
