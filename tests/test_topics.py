@@ -318,6 +318,7 @@ def test_evidence_of_one_word_is_what_it_was(word, expected):
         ("한국어", unicodedata.normalize("NFKD", "한국어")),  # jamo are kept
         ("ﬁnanz ½ Ⅻ", "finanz 1⁄2 xii"),
         ("İstanbul", "istanbul"),
+        ("Z" + "".join(map(chr, range(0x300, 0x320))) + "a\u034f", "za\u034f"),  # 32 marks
     ],
 )
 def test_fold_drops_every_combining_mark_and_only_those(text, expected):
