@@ -261,7 +261,8 @@ def _weighted_words(parts: Iterable[tuple[list[str], float]]) -> dict[str, float
     """Each word's occurrences, times its part's factor, in order of first occurrence."""
     found: dict[str, float] = {}
     for part_words, factor in parts:
-        # Counted in C; a whole-number count times a factor is the sum of the factors exactly.
+        # Counted in C. count × factor is the sum of the factors, exactly for factors such as
+        # TITLE_WEIGHT's, which are whole (or halves): the evidence does not change a bit.
         for word, count in Counter(part_words).items():
             found[word] = found.get(word, 0.0) + count * factor
     return found
