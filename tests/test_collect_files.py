@@ -2,8 +2,11 @@
 
 import json
 
+import pytest
+
 from bot.collect.files import read_path
 from bot.collect.ingest import ingest_paths
+from bot.collect.text import clean_text
 from bot.collect.types import RawArticle, Skipped
 from tests.conftest import SEED
 
@@ -112,3 +115,20 @@ def test_reingest_is_a_noop_and_bad_input_does_not_stop_the_rest(store, tmp_path
     # copy.txt sorts first, so it is the stored one and good.txt its duplicate
     (tmp_path / "copy.txt").write_text("Haushalt\n\n" + BODY + " Neu.", encoding="utf-8")
     assert ingest_paths(store, [tmp_path]).updated == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a\n\n\n\n\nb", "a\n\nb"),  # at most one empty line
+        ("a\r\n\r\n\r\nb\rc", "a\n\nb\nc"),
+        ("a\n \n\t\n\u00a0\nb", "a\n\nb"),  # lines of blanks are empty lines
+        ("a\n\nb", "a\n\nb"),
+        ("  a \t\u00a0\u2003 b\u3000 \n\n", "a b"),
+        ("a\x00b\u200bc\ufeff\x1f", "abc"),
+        ("e\u0301 und Gro\u00dfe", "\u00e9 und Gro\u00dfe"),
+        ("", ""),
+    ],
+)
+def test_clean_text(text, expected):
+    assert clean_text(text) == expected

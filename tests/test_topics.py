@@ -1,5 +1,6 @@
 """Topics of articles: from feed categories, URL sections, section feeds, and the text."""
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from bot.collect.feeds import parse_feed
 from bot.collect.topics import (
     TOPICS,
+    _not_inside,
     article_topics,
     fold,
     story_topic,
@@ -17,6 +19,7 @@ from bot.collect.topics import (
 )
 from bot.collect.types import RawArticle
 from tests.conftest import SHARED
+from tests.fixtures.articles import FUSSBALL, HAUSHALT
 
 REAL = SHARED / "feeds" / "real"
 
@@ -266,3 +269,64 @@ def test_the_topic_of_a_huge_text_comes_from_its_beginning():
 def test_bad_input_never_crashes(title, text, url, categories, feed_url):
     topics = article_topics(title, text, url, categories, feed_url)
     assert topics and set(topics) <= set(TOPICS)
+
+
+# Expected values computed before the topic code was made faster (issue #14): the same
+# words must give the same evidence, to the last bit.
+def test_evidence_of_a_text_is_what_it_was():
+    assert text_scores("Titel", HAUSHALT) == {
+        "politik": 5.5,
+        "wirtschaft": 7.885203026391962,
+        "panorama": 1.5,
+        "sport": 3.5,
+        "wissenschaft": 2.0,
+    }
+    assert text_scores("Titel", FUSSBALL) == {"sport": 29.0, "kultur": 2.0, "panorama": 1.0}
+    assert article_topics("Haushalt beschlossen", HAUSHALT) == ["wirtschaft"]
+    assert article_topics("Sieg", FUSSBALL) == ["sport"]
+    assert article_topics("", HAUSHALT, categories=("Politik",)) == ["inland"]
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("Regierung", {"politik": 2.0}),
+        ("Landesregierung", {"inland": 2.0, "politik": 2.0}),  # "regie" inside: not Kultur
+        ("Raumsonde", {"wissenschaft": 3.0}),
+        ("sondern", {}),
+        ("Bundesliga", {"sport": 3.0}),
+        ("Tabellenführer", {"sport": 3.0}),
+        ("Haushaltsdebatte", {"wirtschaft": 1.0}),
+        ("Steuerzahler", {"wirtschaft": 1.5}),
+        ("Mannschaftskapitän", {"sport": 3.0}),
+        ("Klimaschutzgesetz", {"wissenschaft": 2.0, "politik": 1.5}),
+        ("xyz", {}),
+    ],
+)
+def test_evidence_of_one_word_is_what_it_was(word, expected):
+    assert text_scores("", word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ångström Crème brûlée", "angstrom creme brulee"),
+        ("e\u0301te\u0301", "ete"),  # decomposed input
+        ("a\u034fb", "a\u034fb"),  # the grapheme joiner is no combining mark (class 0)
+        ("Việt Nam", "viet nam"),  # two marks on one letter
+        ("Ελλάδα ΆΡΗΣ", "ελλαδα αρησ"),
+        ("한국어", unicodedata.normalize("NFKD", "한국어")),  # jamo are kept
+        ("ﬁnanz ½ Ⅻ", "finanz 1⁄2 xii"),
+        ("İstanbul", "istanbul"),
+        ("Z" + "".join(map(chr, range(0x300, 0x320))) + "a\u034f", "za\u034f"),  # 32 marks
+    ],
+)
+def test_fold_drops_every_combining_mark_and_only_those(text, expected):
+    assert fold(text) == expected
+
+
+def test_not_inside_fragments_of_any_length_are_found_everywhere_in_a_word():
+    fragments = ("bc", "b", "cdef", "x", "", "bc", "f")
+    assert set(_not_inside("abcdef", fragments)) == {(1, 2), (1, 3), (2, 6), (5, 6)}
+    assert _not_inside("abcdef", ("abcdefg",)) == []
+    assert _not_inside("abcdef", ()) == []

@@ -12,7 +12,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import courlan
 import numpy as np
 
-_SPACE = re.compile(r"\s+")
 # Trackers German publishers add to feed links, beyond the utm_/fbclid/… courlan knows.
 _MORE_TRACKERS = re.compile(r"^(wt_\w+|wtmc|cmpid|icid|ocid|ito|ns_\w+|at_\w+|rss_\w+)$", re.I)
 
@@ -41,7 +40,8 @@ def canonical_url(url: str) -> str:
 
 def content_hash(text: str) -> str:
     """Same words, same hash: case, Unicode form and white space do not count."""
-    normal = _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+    # str.split() and \s agree on what white space is (str.isspace): the runs become one space.
+    normal = " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
@@ -68,16 +68,37 @@ _WORD = re.compile(r"\w+")
 def minhash(text: str) -> bytes | None:
     """The text's MinHash signature (512 bytes), or None when the text is too short to judge."""
     words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
-    shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - 3)}
+    if len(words) - (SHINGLE_WORDS - 1) < MIN_SHINGLES:  # too few windows, let alone shingles
+        return None
+    windows = zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)
+    shingles = set(map(" ".join, windows))
     if len(shingles) < MIN_SHINGLES:
         return None
     hashes = np.fromiter(
-        (zlib.crc32(s.encode("utf-8")) for s in shingles), dtype=np.uint64, count=len(shingles)
+        map(zlib.crc32, map(str.encode, shingles)), dtype=np.uint64, count=len(shingles)
     )
-    # (a·x + b) mod p, truncated to 32 bits, per permutation; overflow wraps, as in datasketch.
-    with np.errstate(over="ignore"):
-        permuted = (np.outer(hashes, _A) + _B) % _MERSENNE & _MAX_HASH
-    return permuted.min(axis=0).astype("<u4").tobytes()
+    return _permuted_minima(hashes).astype("<u4").tobytes()
+
+
+def _permuted_minima(hashes: np.ndarray) -> np.ndarray:
+    """Per permutation, the least (a·x + b) mod p, truncated to 32 bits, over the hashes x.
+    a·x + b wraps at 2^64, as in datasketch."""
+    permuted = np.multiply.outer(hashes, _A)
+    permuted += _B
+    permuted = _mod_mersenne(permuted)
+    permuted &= _MAX_HASH
+    return permuted.min(axis=0)
+
+
+def _mod_mersenne(values: np.ndarray) -> np.ndarray:
+    """`values % (2^61 - 1)`, in place, without a division: 2^61 is 1 modulo 2^61 - 1, so the
+    bits above the 61st add to the low ones; the sum is below 2·p, one subtraction is left."""
+    high = values >> np.uint64(61)
+    values &= _MERSENNE
+    values += high
+    if values.max(initial=0) >= _MERSENNE:  # one value in about 2^58: rare, but exact
+        np.subtract(values, _MERSENNE, out=values, where=values >= _MERSENNE)
+    return values
 
 
 def similarity(left: bytes, right: bytes) -> float:

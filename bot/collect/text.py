@@ -104,8 +104,10 @@ def clean_text(text: str) -> str:
     """Normalise Unicode (NFC), line ends and blanks; drop control characters."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _JUNK.sub("", text)
-    lines = (_BLANKS.sub(" ", line).strip() for line in text.split("\n"))
-    return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip()
+    text = "\n".join(_BLANKS.sub(" ", line).strip() for line in text.split("\n"))
+    if "\n\n\n" in text:  # a substring test is much cheaper than the regex's scan
+        text = _MANY_NEWLINES.sub("\n\n", text)
+    return text.strip()
 
 
 def one_line(text: object, limit: int = 200) -> str:

@@ -9,7 +9,7 @@ import functools
 import math
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,22 +93,17 @@ _OUTLETS = {
 _POLITICS = frozenset({"politik", "politics", "inlandausland"})
 
 
-class _WithoutMarks(dict):
-    """A `str.translate` table that drops combining marks, filled as characters are met."""
-
-    def __missing__(self, code: int) -> int | None:
-        kept = None if unicodedata.combining(chr(code)) else code
-        self[code] = kept
-        return kept
-
-
-_WITHOUT_MARKS = _WithoutMarks()
-
-
 def fold(text: str) -> str:
     """Casefolded, without accents, ß as ss: "Fußball-Straße" → "fussball-strasse"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return decomposed if decomposed.isascii() else decomposed.translate(_WITHOUT_MARKS)
+    if decomposed.isascii():
+        return decomposed
+    marks = [char for char in set(decomposed) if unicodedata.combining(char)]
+    if len(marks) > 16:  # many different ones (Vietnamese, "Zalgo" text): one pass for all
+        return decomposed.translate(dict.fromkeys(map(ord, marks)))
+    for mark in marks:  # a German text's few: a fast pass each, not a look-up per character
+        decomposed = decomposed.replace(mark, "")
+    return decomposed
 
 
 _WORD = re.compile(r"[^\W_]+", re.U)
@@ -130,6 +125,8 @@ class _Lexicon:
     # The infix stems by their first MIN_INFIX letters, shortest first: a position in a word is
     # one look-up, not one per length up to the longest stem.
     infix_by_head: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The short stems of 2+ letters by their first two, shortest first: one look-up a word.
+    prefix_by_head: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @functools.cache
@@ -162,14 +159,20 @@ def _lexicon() -> _Lexicon:
             kind = "infix" if len(key) >= MIN_INFIX else "prefix"
         table = tables[kind][key]
         table[topic] = max(table.get(topic, 0.0), float(weight))
-    by_head: dict[str, list[str]] = defaultdict(list)
-    for stem in sorted(tables["infix"], key=len):
-        by_head[stem[:MIN_INFIX]].append(stem)
     return _Lexicon(
         **{k: dict(v) for k, v in tables.items()},
         not_inside=tuple(not_inside),
-        infix_by_head={head: tuple(stems) for head, stems in by_head.items()},
+        infix_by_head=_by_head(tables["infix"], MIN_INFIX),
+        prefix_by_head=_by_head((stem for stem in tables["prefix"] if len(stem) >= 2), 2),
     )
+
+
+def _by_head(stems: Iterable[str], length: int) -> dict[str, tuple[str, ...]]:
+    """The stems by their first `length` letters, shortest first."""
+    table: dict[str, list[str]] = defaultdict(list)
+    for stem in sorted(stems, key=len):
+        table[stem[:length]].append(stem)
+    return {head: tuple(group) for head, group in table.items()}
 
 
 def _is_number(text: str) -> bool:
@@ -184,51 +187,51 @@ def _is_number(text: str) -> bool:
 def _word_topics(word: str) -> tuple[tuple[str, float], ...]:
     """Each topic's weight for one folded word: the strongest entry of the topic it matches."""
     lexicon = _lexicon()
-    found: dict[str, float] = {}
-
-    def take(weights: dict[str, float] | None) -> None:
-        for topic, weight in (weights or {}).items():
-            found[topic] = max(found.get(topic, 0.0), weight)
-
-    take(lexicon.exact.get(word))
-    inside: list[tuple[int, int]] | None = None  # found when a stem first matches (most never)
-
-    def counts(start: int, end: int) -> bool:
-        nonlocal inside
-        if inside is None:
-            inside = _not_inside(word, lexicon.not_inside)
-        return not any(a <= start and end <= b and end - start < b - a for a, b in inside)
-
-    for end in range(2, min(len(word), MIN_INFIX - 1) + 1):
-        if word[:end] in lexicon.prefix and counts(0, end):
-            take(lexicon.prefix[word[:end]])
+    stems: list[tuple[int, int, dict[str, float]]] = []  # (start, end, weights) of each match
+    for stem in lexicon.prefix_by_head.get(word[:2], ()):
+        if word.startswith(stem):
+            stems.append((0, len(stem), lexicon.prefix[stem]))
+    by_head = lexicon.infix_by_head
     for start in range(len(word) - MIN_INFIX + 1):
-        for stem in lexicon.infix_by_head.get(word[start : start + MIN_INFIX], ()):
-            end = start + len(stem)
-            if word.startswith(stem, start) and counts(start, end):
-                take(lexicon.infix[stem])
+        for stem in by_head.get(word[start : start + MIN_INFIX], ()):
+            if word.startswith(stem, start):
+                stems.append((start, start + len(stem), lexicon.infix[stem]))
+    exact = lexicon.exact.get(word)
+    if exact is None and not stems:  # most words
+        return ()
+    found: dict[str, float] = {}
+    matched = [exact] if exact is not None else []
+    if stems:
+        inside = _not_inside(word, lexicon.not_inside)
+        matched += [
+            weights
+            for start, end, weights in stems
+            if not any(a <= start and end <= b and end - start < b - a for a, b in inside)
+        ]
+    for weights in matched:
+        for topic, weight in weights.items():
+            found[topic] = max(found.get(topic, 0.0), weight)
     return tuple(found.items())
 
 
 def _not_inside(word: str, fragments: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where the [not] fragments occur in a word, as (start, end) spans."""
-    by_start = _by_first_letters(fragments)
+    length, by_head = _by_first_letters(fragments)
     spans = []
-    for at in range(len(word)):
-        for fragment in by_start.get(word[at : at + 2], ()) + by_start.get(word[at], ()):
+    for at in range(len(word) - length + 1):
+        for fragment in by_head.get(word[at : at + length], ()):
             if word.startswith(fragment, at):
                 spans.append((at, at + len(fragment)))
     return spans
 
 
 @functools.cache
-def _by_first_letters(fragments: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    """The fragments by their first two letters (a one-letter fragment by its letter): a word
-    is searched once for all of them, not once per fragment."""
-    table: dict[str, tuple[str, ...]] = {}
-    for fragment in dict.fromkeys(f for f in fragments if f):
-        table[fragment[:2]] = (*table.get(fragment[:2], ()), fragment)
-    return table
+def _by_first_letters(fragments: tuple[str, ...]) -> tuple[int, dict[str, tuple[str, ...]]]:
+    """The fragments by their first letters, as many as the shortest one has: a word is
+    searched once for all of them, with one look-up a position."""
+    unique = [fragment for fragment in dict.fromkeys(fragments) if fragment]
+    length = min(map(len, unique), default=1)
+    return length, _by_head(unique, length)
 
 
 def text_scores(title: str, text: str) -> dict[str, float]:
@@ -255,10 +258,13 @@ def text_scores(title: str, text: str) -> dict[str, float]:
 
 
 def _weighted_words(parts: Iterable[tuple[list[str], float]]) -> dict[str, float]:
-    found: dict[str, float] = defaultdict(float)
+    """Each word's occurrences, times its part's factor, in order of first occurrence."""
+    found: dict[str, float] = {}
     for part_words, factor in parts:
-        for word in part_words:
-            found[word] += factor
+        # Counted in C. count × factor is the sum of the factors, exactly for factors such as
+        # TITLE_WEIGHT's, which are whole (or halves): the evidence does not change a bit.
+        for word, count in Counter(part_words).items():
+            found[word] = found.get(word, 0.0) + count * factor
     return found
 
 
