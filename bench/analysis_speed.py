@@ -14,9 +14,9 @@ bench writes them as .txt files to a temporary folder, outside the timing) from
   collector gives it), nothing stored;
 - collect: `bot.jobs.collect` on a fresh store (opened as `morgenlage collect` opens it) with
   the folder as its only source — reading the files, storing the articles and their topics,
-  analysing, writing the analysis, assigning stories: what `morgenlage collect` does. On PostgreSQL the server's CPU for this database
-  (its backends' user + system time, from /proc) is added: that work is part of the way, done
-  in another process.
+  analysing, writing the analysis, assigning stories: what `morgenlage collect` does. On
+  PostgreSQL the server's CPU for this database (its backends' user + system time, from /proc)
+  is added: that work is part of the way, done in another process.
 
 The store is a fresh SQLite file, or with `--store-url` (default: $MORGENLAGE_TEST_STORE_URL)
 a fresh database created on that PostgreSQL server for this run (dropped afterwards). The
