@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
 
 from bot.analyse.types import ActorInfo, ArticleAnalysis, MentionInfo, QuoteInfo
 from bot.store import open_store
@@ -281,3 +283,13 @@ def test_objects_inserted_as_rows_are_stored_objects_of_the_session(store):
         stored = session.execute(select(Actor.id, Actor.name, Actor.first_seen_at)).all()
         assert sorted((i, n) for i, n, _ in stored) == [(7, "Anna B. Beispiel"), (9, "x" * 300)]
         assert all(seen is not None for _, _, seen in stored)
+
+
+def test_rows_refused_in_bulk_raise_what_sqlalchemy_raises(store):
+    """A refused bulk insert (here: a key twice) raises SQLAlchemy's IntegrityError on either
+    database, COPY or not, so callers catch one kind of error."""
+    row = {"day": dt.date(2026, 12, 4), "term": "reform", "articles": 1}
+    with pytest.raises(IntegrityError), store.session() as session:
+        insert_rows(session, StoryTermDay.__table__, [row, dict(row)])
+    with store.session() as session:
+        assert session.scalars(select(StoryTermDay)).all() == []

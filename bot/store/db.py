@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
 
 from bot.store.schema import Base
@@ -280,14 +280,18 @@ def _copy(session: Session, table: Table, rows: list[dict]) -> None:
     statement = f"COPY {quote.format_table(table)} ({names}) FROM STDIN"
     fixed = list(defaults.values())
     converted = [(i, process) for i, process in enumerate(processors) if process is not None]
-    cursor = connection.connection.driver_connection.cursor()
-    with cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            values = [row[key] for key in given] + fixed
-            for i, process in converted:  # e.g. JSON; ints, strings and times need none
-                if values[i] is not None:
-                    values[i] = process(values[i])
-            copy.write_row(values)
+    driver = dialect.loaded_dbapi
+    try:
+        cursor = connection.connection.driver_connection.cursor()
+        with cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                values = [row[key] for key in given] + fixed
+                for i, process in converted:  # e.g. JSON; ints, strings and times need none
+                    if values[i] is not None:
+                        values[i] = process(values[i])
+                copy.write_row(values)
+    except driver.Error as error:  # as SQLAlchemy raises it: IntegrityError, OperationalError…
+        raise DBAPIError.instance(statement, None, error, driver.Error) from error
 
 
 _NO_DEFAULT = object()
