@@ -120,7 +120,7 @@ def server_cpu(engine: Engine) -> Callable[[], float]:
 def interleaved(raw, analyser: Analyser, texts: list[str], items: list) -> tuple[float, float]:
     """CPU of the bare model and of the analysis over the same texts, in alternating chunks of
     20 (each first in turn): both meet the core at the same speed."""
-    raw_cpu = analysis_cpu = 0.0
+    spent = {"raw": 0.0, "analysis": 0.0}
     for n, start in enumerate(range(0, len(texts), 20)):
         chunk, chunk_items = texts[start : start + 20], items[start : start + 20]
         runs = [
@@ -128,12 +128,8 @@ def interleaved(raw, analyser: Analyser, texts: list[str], items: list) -> tuple
             ("analysis", lambda chunk_items=chunk_items: list(analyser.analyse(chunk_items))),
         ]
         for name, run in runs if n % 2 else reversed(runs):
-            seconds = cpu(run)
-            if name == "raw":
-                raw_cpu += seconds
-            else:
-                analysis_cpu += seconds
-    return raw_cpu, analysis_cpu
+            spent[name] += cpu(run)
+    return spent["raw"], spent["analysis"]
 
 
 def time_analysis(analyser: Analyser) -> list[float]:
@@ -148,9 +144,9 @@ def time_analysis(analyser: Analyser) -> list[float]:
             try:
                 result = next(results)
             except StopIteration:
-                spent[0] += time.process_time() - start
                 return
-            spent[0] += time.process_time() - start
+            finally:
+                spent[0] += time.process_time() - start
             yield result
 
     analyser.analyse = timed
