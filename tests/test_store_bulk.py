@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.analyse.types import ActorInfo, ArticleAnalysis, MentionInfo, QuoteInfo
-from bot.store import open_store
+from bot.store import actors, db, open_store
 from bot.store.analysis import save_analyses, save_analysis
 from bot.store.db import insert_objects, insert_or_add, insert_rows
 from bot.store.schema import (
@@ -170,8 +170,75 @@ def test_a_name_after_a_detach_in_the_same_article_keeps_its_row(store):
         }
     assert named[second.id]["Thomas Müller"].name == "Thomas Müller"
     assert rows["Thomas Müller"] == (1, 1.0 / 3)  # its own name's row, not lost
-    assert rows["Gerd Müller"] == (3, 0.5 + 0.5)  # merged after the detach wrote it
+    assert rows["Gerd Müller"] == (3, 0.5 + 0.5)  # both its names, one row
     assert "Müller" in rows  # the bare name's row moved with it
+
+
+def test_a_name_of_the_parted_actor_after_the_detach_adds_to_the_moved_row(store):
+    """The article's bare surname row moves to the parted "Müller"; a later genitive of it in
+    the same article means that actor: one row with both names' counts, not a second row."""
+    with store.session() as session:
+        first, second = _articles(session, 2)
+        save_analyses(session, [(first, _analysis(["Thomas Müller", "Müller"], 0))])
+    with store.session() as session:
+        second = session.get(Article, second.id)
+        analysis = _analysis(["Müller", "Gerd Müller", "Müllers"], 1)
+        named = save_analyses(session, [(second, analysis)])
+        rows = {
+            session.get(Actor, actor_id).name: mentions
+            for actor_id, mentions in session.execute(
+                select(ArticleActor.actor_id, ArticleActor.mentions).where(
+                    ArticleActor.article_id == second.id
+                )
+            )
+        }
+    assert named[second.id]["Müllers"].name == "Müller"
+    assert rows == {"Müller": 2, "Gerd Müller": 1}
+
+
+def test_a_detach_writes_nothing_before_the_chunk_is_written(store, monkeypatch):
+    """Parting a surname from its person in the middle of a chunk moves the rows waiting in the
+    book: every table is still written once per chunk (stored rows are moved by an UPDATE)."""
+    with store.session() as session:
+        articles = _articles(session, 5)
+        save_analyses(session, [(articles[0], _analysis(["Thomas Müller", "Müller"], 0))])
+        save_analyses(session, [(articles[1], _analysis(["Müller"], 1))])
+    written: list[str] = []
+
+    def insert_rows(session, table, rows) -> None:
+        written.append(table.name)
+        db.insert_rows(session, table, rows)
+
+    def insert_objects(session, objects) -> None:
+        written.extend({type(row).__tablename__ for row in objects})
+        db.insert_objects(session, objects)
+
+    monkeypatch.setattr(actors, "insert_rows", insert_rows)
+    monkeypatch.setattr(actors, "insert_objects", insert_objects)
+    with store.session() as session:
+        chunk = [session.get(Article, a.id) for a in articles[2:]]
+        save_analyses(
+            session,
+            [
+                (chunk[0], _analysis(["Müller", "Anna Schmidt"], 2)),
+                (chunk[1], _analysis(["Gerd Müller"], 3)),
+                (chunk[2], _analysis(["Müller", "Thomas Müller"], 4)),
+            ],
+        )
+        owners = dict(
+            session.execute(
+                select(ArticleActor.article_id, Actor.name)
+                .join(Actor, Actor.id == ArticleActor.actor_id)
+                .where(Actor.name.like("%Müller"))
+            ).all()
+        )
+    assert sorted(written) == sorted(
+        ["actors", "actor_aliases", "article_aliases", "article_actors", "mentions", "quotes"]
+        + ["sentences"]
+    )
+    # The bare name's articles went to the parted "Müller", stored and waiting alike.
+    assert owners[articles[1].id] == owners[articles[2].id] == "Müller"
+    assert owners[articles[3].id] == "Gerd Müller" and owners[articles[0].id] == "Thomas Müller"
 
 
 def test_rows_inserted_in_bulk_keep_every_value_and_take_their_defaults(store):

@@ -26,7 +26,15 @@ from bot.analyse.lexicon import BITS, COMPOUND, kind_id
 from bot.analyse.names import genitive_stems, last_word_key, name_key, word_count
 from bot.analyse.types import ActorInfo
 from bot.store.db import fit_strings, insert_objects, insert_rows, one_of, reserve_ids
-from bot.store.schema import Actor, ActorAlias, ArticleActor, ArticleAlias, Mention, Quote
+from bot.store.schema import (
+    Actor,
+    ActorAlias,
+    ArticleActor,
+    ArticleAlias,
+    Mention,
+    Quote,
+    utcnow,
+)
 
 FUZZY_CUTOFF = 80
 GENITIVE_ENDINGS = ("s", "’", "'")
@@ -51,8 +59,9 @@ class ActorBook:
     """The aliases (with their actors) a unit of work has looked up or made, by spelling, name
     key and surname key. A lookup of keys not asked for before reads them in one indexed query;
     `prefetch` asks for a whole chunk's at once. New actors, aliases, the articles' spellings and
-    rows that name new actors wait here until `write` (before anything else reads them: see
-    `detach_alias`), so storing a chunk costs a few statements, not a flush per name."""
+    rows that name new actors wait here until `write`, so storing a chunk costs a few
+    statements, not a flush per name. A `detach_alias` changes them here, and the stored rows
+    it moves are moved when the book writes."""
 
     def __init__(self) -> None:
         self.owner: dict[ActorAlias, Actor] = {}  # every alias in the book → its actor
@@ -64,7 +73,9 @@ class ActorBook:
         self.new_aliases: list[ActorAlias] = []
         self.article_aliases: list[tuple[int, ActorAlias]] = []
         self.rows: list[tuple[Table, dict]] = []  # inserts whose values may be (new) actors
-        self._waiting: set[int] = set()  # `add_row` keys of rows not written yet
+        self.moved_aliases: list[ActorAlias] = []  # stored aliases that changed actor
+        # Stored rows to move to another actor: (from, to, articles), in the order parted.
+        self.moves: list[tuple[Actor, Actor, list[int]]] = []
 
     # lookups
     def load(self, session: Session, **wanted: Iterable[str]) -> None:
@@ -140,21 +151,62 @@ class ActorBook:
         alias.last_key, alias.words = last_word_key(name)[:100], word_count(name)
         self._enter(alias, self.owner[alias])
 
-    def add_row(self, table: Table, row: dict, key: object = None) -> None:
-        """A row to insert with the others at `write`; an `Actor` value becomes its id. Until
-        then the row may still change (`waiting(key)`)."""
-        self.rows.append((table, row))
-        if key is not None:
-            self._waiting.add(id(key))
+    def add_actor(self, actor: Actor) -> None:
+        _BORN[actor] = next(_births)
+        self.new_actors.append(actor)  # into the session when written
 
-    def waiting(self, key: object) -> bool:
-        """Whether the row added with this key is not written yet."""
-        return id(key) in self._waiting
+    def add_row(self, table: Table, row: dict) -> None:
+        """A row to insert with the others at `write`; an `Actor` value becomes its id. Until
+        then the row may still change."""
+        self.rows.append((table, row))
+
+    def load_actor(self, session: Session, actor: Actor) -> None:
+        """Read all of a stored actor's aliases."""
+        if actor.id is None:
+            return
+        with session.no_autoflush:
+            for alias in session.scalars(select(ActorAlias).where(ActorAlias.actor_id == actor.id)):
+                if alias not in self.owner:
+                    self._enter(alias, actor)
+
+    def articles_using(
+        self, session: Session, aliases: list[ActorAlias], among: set[int] | None = None
+    ) -> set[int]:
+        """The articles (of `among`, if given) that used one of these spellings, stored or
+        waiting."""
+        found: set[int] = set()
+        stored = [alias.id for alias in aliases if alias.id is not None]
+        if stored and among != set():
+            query = select(ArticleAlias.article_id).where(
+                one_of(session, ArticleAlias.alias_id, stored)
+            )
+            if among is not None:
+                query = query.where(one_of(session, ArticleAlias.article_id, sorted(among)))
+            found.update(session.scalars(query))
+        wanted = set(aliases)
+        found.update(
+            article
+            for article, alias in self.article_aliases
+            if alias in wanted and (among is None or article in among)
+        )
+        return found
+
+    def move(self, old: Actor, new: Actor, articles: list[int]) -> None:
+        """The rows of these articles that name `old` name `new` instead: the waiting ones now,
+        the stored ones at `write`."""
+        moving = set(articles)
+        for _table, row in self.rows:
+            if row["article_id"] in moving:
+                for column in ("actor_id", "speaker_id"):
+                    if row.get(column) is old:
+                        row[column] = new
+        if old.id is not None or any(to is old for _from, to, _articles in self.moves):
+            self.moves.append((old, new, articles))
 
     def write(self, session: Session) -> None:
-        """Write what waits: new actors (one flush: ids in the order they were made), their
-        aliases, the articles' spellings, then the rows naming them (one statement per
-        table)."""
+        """Write what waits: new actors (one flush: ids in the order they were made), the moves
+        of stored rows, new aliases, the articles' spellings, then the rows naming them (one
+        statement per table)."""
         actors = [actor for actor in self.new_actors if actor.id is None]
         for actor, key in zip(
             actors, reserve_ids(session, Actor.__table__, len(actors)), strict=True
@@ -162,7 +214,11 @@ class ActorBook:
             actor.id = key
         self.new_actors = []
         insert_objects(session, actors)
+        for alias in self.moved_aliases:
+            alias.actor_id = self.owner[alias].id
+        self.moved_aliases = []
         session.flush()  # the stored actors' changes, before their aliases are written
+        self._move_stored(session)
         if self.new_aliases:
             ids = reserve_ids(session, ActorAlias.__table__, len(self.new_aliases))
             for alias, key in zip(self.new_aliases, ids, strict=True):
@@ -174,13 +230,34 @@ class ActorBook:
             self.article_aliases = []
             insert_rows(session, ArticleAlias.__table__, rows)
         pending, self.rows = self.rows, []
-        self._waiting.clear()
         by_table: dict[Table, list[dict]] = {}
         for table, row in pending:
             values = {k: v.id if isinstance(v, Actor) else v for k, v in row.items()}
             by_table.setdefault(table, []).append(fit_strings(table, values))
         for table, rows in by_table.items():
             insert_rows(session, table, rows)
+
+    def _move_stored(self, session: Session) -> None:
+        """Move stored rows as `move` asked (before the waiting rows are written: those are
+        moved already)."""
+        moves, self.moves = self.moves, []
+        for old, new, articles in moves:
+            for table, column in (
+                (ArticleActor, ArticleActor.actor_id),
+                (Mention, Mention.actor_id),
+                (Quote, Quote.speaker_id),
+            ):
+                session.execute(
+                    update(table)
+                    .where(column == old.id, one_of(session, table.article_id, articles))
+                    .values({column.key: new.id}),
+                    execution_options={"synchronize_session": False},
+                )
+            # Loaded rows of the moved articles are stale now.
+            moved = set(articles)
+            for row in list(session.identity_map.values()):
+                if isinstance(row, ArticleActor | Mention | Quote) and row.article_id in moved:
+                    session.expire(row)
 
 
 _BOOK = "morgenlage_actor_book"
@@ -370,8 +447,7 @@ def resolve_actor(session: Session, info: ActorInfo) -> tuple[Actor, str]:
             actor.kind = "PER"  # "Kramp-Karrenbauer", once taken for a place
         return actor, found.spelling
     actor = Actor(name=info.name, kind=info.kind)
-    _BORN[actor] = next(_births)
-    book.new_actors.append(actor)  # into the session when written (`ActorBook.write`)
+    book.add_actor(actor)
     book.add_alias(actor, info.name)
     if info.kind == "PER" and word_count(info.name) >= 2:
         _release_shared_surname(session, actor, found.family)
@@ -451,56 +527,31 @@ def moved_articles(session: Session) -> set[int]:
 
 def detach_alias(session: Session, alias: ActorAlias) -> Actor:
     """Undo a merge: the spelling becomes an actor of its own, and the articles that named the
-    old actor only this way move with it (mentions, quotes and all)."""
-    write_pending(session)  # what waits in the book is moved with the rest
-    old = session.get(Actor, alias.actor_id)
-    rest = [
-        a
-        for a in session.scalars(select(ActorAlias).where(ActorAlias.actor_id == old.id))
-        if a.id != alias.id
-    ]
+    old actor only this way move with it (mentions, quotes and all). Nothing is written here:
+    the book moves its waiting rows at once and the stored ones when it writes."""
+    book = actor_book(session)
+    old = book.owner[alias]
+    book.load_actor(session, old)
+    rest = sorted(
+        (other for other, owner in book.owner.items() if owner is old and other is not alias),
+        key=_seniority,
+    )
     if not rest:
         return old
     if old.name == alias.name:
         old.name = max(rest, key=_rank).name
-        session.flush()
+    if old.first_seen_at is None:  # both made in this unit of work: met at the same time
+        old.first_seen_at = utcnow()
     new = Actor(name=alias.name, kind=old.kind, first_seen_at=old.first_seen_at)
-    session.add(new)
-    session.flush()
-    articles = set(
-        session.scalars(select(ArticleAlias.article_id).where(ArticleAlias.alias_id == alias.id))
-    )
-    shared = set(
-        session.scalars(
-            select(ArticleAlias.article_id).where(
-                one_of(session, ArticleAlias.alias_id, [a.id for a in rest]),
-                one_of(session, ArticleAlias.article_id, articles),
-            )
-        )
-    )
-    moving = sorted(articles - shared)
+    book.add_actor(new)
+    book.owner[alias] = new
+    if alias.id is not None:
+        book.moved_aliases.append(alias)
+    articles = book.articles_using(session, [alias])
+    moving = sorted(articles - book.articles_using(session, rest, among=articles))
     session.info.setdefault(_MOVED, set()).update(moving)
-    alias.actor_id = new.id
-    session.flush()
     if moving:
-        for table, column in (
-            (ArticleActor, ArticleActor.actor_id),
-            (Mention, Mention.actor_id),
-            (Quote, Quote.speaker_id),
-        ):
-            session.execute(
-                update(table)
-                .where(column == old.id, one_of(session, table.article_id, moving))
-                .values({column.key: new.id}),
-                execution_options={"synchronize_session": False},
-            )
-        # Loaded rows of the moved articles are stale now (nothing else is: all was written).
-        for row in list(session.identity_map.values()):
-            if isinstance(row, ArticleActor | Mention | Quote) and row.article_id in moving:
-                session.expire(row)
-    book = session.info.get(_BOOK)
-    if book is not None and alias in book.owner:
-        book.owner[alias] = new
+        book.move(old, new, moving)
     return new
 
 

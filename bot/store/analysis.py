@@ -17,7 +17,6 @@ from bot.store.actors import (
     resolve_actor,
     write_pending,
 )
-from bot.store.db import fit_strings
 from bot.store.schema import (
     Actor,
     Article,
@@ -59,53 +58,31 @@ def _save(session: Session, article: Article, analysis: ArticleAnalysis) -> dict
     actors: dict[str, Actor] = {}
     now = utcnow()
     counted: set = set()
-    rows: dict[Actor, dict] = {}
+    rows: list[dict] = []  # the article's article_actors rows, waiting in the book
     book = actor_book(session)
     for info in analysis.actors:
         actor, spelling = resolve_actor(session, info)
         actor.last_seen_at = now
         actors[info.name] = actor
         record_spellings(session, article.id, actor, [spelling, *info.surnames], counted)
-        # Two names of one article can resolve to one actor ("Rubio" and "Marco Rubio"); the
-        # article's old rows are gone, so its rows are the ones made here.
-        row = rows.get(actor)
+        # Two names of one article can resolve to one actor ("Rubio" and "Marco Rubio"): one
+        # row. The article's old rows are gone, so its rows are the ones made here (a detach
+        # may have moved one to the parted spelling's actor: that actor's row now).
+        row = next((row for row in rows if row["actor_id"] is actor), None)
         if row is None:
-            rows[actor] = row = {
+            row = {
                 "article_id": article.id,
                 "actor_id": actor,  # its id once written (the book's `write`)
                 "role": info.role,
                 "mentions": info.mentions,
                 "salience": info.salience,
             }
-            book.add_row(ArticleActor.__table__, row, key=row)
+            rows.append(row)
+            book.add_row(ArticleActor.__table__, row)
             continue
         row["mentions"] += info.mentions
         row["salience"] += info.salience
         row["role"] = row["role"] or info.role
-        if book.waiting(row):
-            continue
-        # A detach wrote it meanwhile: the stored row takes the sums — unless the detach moved
-        # it to the parted spelling's actor, and this name starts the actor's row anew.
-        changed = session.execute(
-            update(ArticleActor)
-            .where(ArticleActor.article_id == article.id, ArticleActor.actor_id == actor.id)
-            .values(
-                fit_strings(
-                    ArticleActor.__table__,
-                    {k: row[k] for k in ("mentions", "salience", "role")},
-                )
-            ),
-            execution_options={"synchronize_session": False},
-        )
-        if changed.rowcount == 0:
-            rows[actor] = row = {
-                **row,
-                "role": info.role,
-                "mentions": info.mentions,
-                "salience": info.salience,
-            }
-            book.add_row(ArticleActor.__table__, row, key=row)
-    # The actors as they are now: a detach above may have written and moved earlier rows.
     for m in analysis.mentions:
         if m.name in actors:
             book.add_row(
