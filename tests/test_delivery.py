@@ -183,9 +183,7 @@ def _arrive(services: Services, folder: Path, name: str, analyser, at=None) -> N
 @pytest.fixture
 def newsroom(tmp_path, analyser):
     with FakeTelegramServer(rate_limits=RateLimits.disabled()) as server:
-        folder, config = folder_config(
-            tmp_path, delivery=DeliveryConfig(messages_per_second=100)
-        )
+        folder, config = folder_config(tmp_path, delivery=DeliveryConfig(messages_per_second=100))
         store = open_store(config.store.url)
         yield Services(store, config), server, folder
         store.close()

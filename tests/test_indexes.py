@@ -39,8 +39,11 @@ def _article(session, n: int, sentences: list[str], published: dt.datetime | Non
     session.flush()
     for position, sentence in enumerate(sentences):
         boilerplate = sentence.startswith("Abonnieren")
-        session.add(Sentence(article_id=article.id, position=position, text=sentence,
-                             boilerplate=boilerplate))
+        session.add(
+            Sentence(
+                article_id=article.id, position=position, text=sentence, boilerplate=boilerplate
+            )
+        )
     return article
 
 
@@ -48,8 +51,12 @@ def _article(session, n: int, sentences: list[str], published: dt.datetime | Non
 def news(store):
     with store.session() as session:
         _article(session, 1, ["Die Flüchtlinge kamen über Österreich.", "Wien hilft."], NOW)
-        _article(session, 2, ["Kriegsflüchtlinge in Riad.", "Abonnieren Sie Flüchtlinge!"],
-                 NOW - dt.timedelta(days=1))
+        _article(
+            session,
+            2,
+            ["Kriegsflüchtlinge in Riad.", "Abonnieren Sie Flüchtlinge!"],
+            NOW - dt.timedelta(days=1),
+        )
         _article(session, 3, ["Flüchtlinge vor einem Monat."], NOW - dt.timedelta(days=30))
         _article(session, 4, ["Ohne Datum: Flüchtlinge in Graz."], None)
     return store
@@ -145,9 +152,7 @@ def test_upgrade_fills_day_time_and_the_search_index(tmp_path, config):
     store = open_store(url)
     with store.session() as session:
         assert session.get(Article, 1).day_time == dt.datetime(2026, 3, 1, 8)
-    assert _titles(store, ["Südtirol"], dt.datetime(2026, 2, 1)) == [
-        ("Alt", "Äpfel aus Südtirol.")
-    ]
+    assert _titles(store, ["Südtirol"], dt.datetime(2026, 2, 1)) == [("Alt", "Äpfel aus Südtirol.")]
     store.close()
 
 
@@ -207,8 +212,7 @@ def test_hot_queries_use_an_index_on_sqlite(news):
             lines = [row[-1] for row in plan]
             # A full pass over a table (not its FTS index) is what must never happen.
             scans = [
-                line for line in lines
-                if re.match(r"SCAN (articles|sentences|deliveries)\b", line)
+                line for line in lines if re.match(r"SCAN (articles|sentences|deliveries)\b", line)
             ]
             assert not scans, (statement, lines)
             # Nearly every article is analysed: the index of the status alone is a scan.

@@ -126,14 +126,12 @@ def test_a_batch_stores_what_one_item_at_a_time_stores(store, tmp_path, caplog):
             return (
                 sorted(session.execute(select(Article.url, Article.title, Article.content_hash))),
                 sorted(
-                    (url[a], u) for a, u in session.execute(
-                        select(ArticleSource.article_id, ArticleSource.url)
-                    )
+                    (url[a], u)
+                    for a, u in session.execute(select(ArticleSource.article_id, ArticleSource.url))
                 ),
                 sorted(
-                    (url[a], t) for a, t in session.execute(
-                        select(ArticleTopic.article_id, ArticleTopic.topic)
-                    )
+                    (url[a], t)
+                    for a, t in session.execute(select(ArticleTopic.article_id, ArticleTopic.topic))
                 ),
                 sorted(url[a] for a in session.scalars(select(ArticleFingerprint.article_id))),
                 [url[a] for a in sorted(url)],  # in the order of their ids

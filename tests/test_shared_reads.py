@@ -40,16 +40,12 @@ def writes(monkeypatch):
 def _windows() -> list[Window]:
     """Two readers' since-windows: other starts, the same news in them."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(minutes=1)
-    return [
-        Window(now - dt.timedelta(days=days), now, "Europe/Berlin") for days in (2, 3)
-    ]
+    return [Window(now - dt.timedelta(days=days), now, "Europe/Berlin") for days in (2, 3)]
 
 
 def _brief(seeded, window: Window, version):
     with seeded.store.session() as session:
-        return build.build_briefing(
-            session, window, seeded.config.briefing, "de", version=version
-        )
+        return build.build_briefing(session, window, seeded.config.briefing, "de", version=version)
 
 
 def test_readers_with_the_same_news_share_a_written_development(seeded, writes):

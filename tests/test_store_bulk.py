@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.analyse.types import ActorInfo, ArticleAnalysis, MentionInfo, QuoteInfo
 from bot.store import actors, db, open_store
 from bot.store.analysis import save_analyses, save_analysis
-from bot.store.db import insert_objects, insert_or_add, insert_rows
+from bot.store.db import insert_objects, insert_or_add, insert_rows, update_rows
 from bot.store.schema import (
     Actor,
     ActorAlias,
@@ -360,3 +360,41 @@ def test_rows_refused_in_bulk_raise_what_sqlalchemy_raises(store):
         insert_rows(session, StoryTermDay.__table__, [row, dict(row)])
     with store.session() as session:
         assert session.scalars(select(StoryTermDay)).all() == []
+
+
+def test_a_stored_actor_named_again_is_seen_again_and_its_spelling_counted(store):
+    """Seen-at times and spelling counts of stored actors are written by the book in one
+    statement per table (`update_rows`), not by the session: the stored values are current."""
+    long_ago = dt.datetime(2020, 1, 1)
+    with store.session() as session:
+        first, second = _articles(session, 2)
+        save_analyses(session, [(first, _analysis(["Anna Beispiel"], 0))])
+        session.execute(update(Actor).values(last_seen_at=long_ago))
+    with store.session() as session:
+        save_analyses(session, [(session.get(Article, second.id), _analysis(["Anna Beispiel"], 1))])
+    with store.session() as session:
+        actor = session.scalars(select(Actor)).one()
+        alias = session.scalars(select(ActorAlias)).one()
+        assert actor.last_seen_at > long_ago
+        assert alias.uses == 2
+
+
+def test_rows_updated_in_bulk_take_each_rows_values(store):
+    with store.session() as session:
+        articles = _articles(session, 3)
+        update_rows(session, Article.__table__, [])  # nothing to do
+        update_rows(
+            session,
+            Article.__table__,
+            [
+                {"id": articles[0].id, "title": "Eins\ttab", "status": "analysed"},
+                {"id": articles[2].id, "title": "Drei", "status": "skipped"},
+            ],
+        )
+    with store.session() as session:
+        stored = session.execute(select(Article.title, Article.status).order_by(Article.id)).all()
+    assert [tuple(row) for row in stored] == [
+        ("Eins\ttab", "analysed"),
+        ("T1", articles[1].status),
+        ("Drei", "skipped"),
+    ]

@@ -31,9 +31,7 @@ def test_items_from_the_analyses_equal_the_items_read_back(store):
         analysed[0][1].boilerplate = frozenset({1})  # a plug is no lead sentence
         named = save_analyses(session, analysed)
         moved = set(moved_articles(session))
-        from_memory = {
-            a.id: stage.story_item(a, analysis, named[a.id]) for a, analysis in analysed
-        }
+        from_memory = {a.id: stage.story_item(a, analysis, named[a.id]) for a, analysis in analysed}
         read_back = {item.key: item for item in article_items(session, articles)}
     # "Gerd Müller" parted the bare "Müller" from Thomas Müller: its articles' rows moved, and
     # only the store knows their actors now — the stage reads those back.

@@ -12,6 +12,7 @@ second person with that surname appears, the join is undone (`detach_alias`).
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import itertools
 import weakref
 from collections.abc import Iterable
@@ -20,12 +21,20 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, utils
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.analyse.gazetteer import country_name, place_name
 from bot.analyse.lexicon import BITS, COMPOUND, kind_id
 from bot.analyse.names import genitive_stems, last_word_key, name_key, word_count
 from bot.analyse.types import ActorInfo
-from bot.store.db import fit_strings, insert_objects, insert_rows, one_of, reserve_ids
+from bot.store.db import (
+    fit_strings,
+    insert_objects,
+    insert_rows,
+    one_of,
+    reserve_ids,
+    update_rows,
+)
 from bot.store.schema import (
     Actor,
     ActorAlias,
@@ -74,6 +83,10 @@ class ActorBook:
         self.article_aliases: list[tuple[int, ActorAlias]] = []
         self.rows: list[tuple[Table, dict]] = []  # inserts whose values may be (new) actors
         self.moved_aliases: list[ActorAlias] = []  # stored aliases that changed actor
+        # Stored actors seen again and aliases used again: the session does not know (it would
+        # write each with an UPDATE of its own); `write` updates them together.
+        self.seen: dict[Actor, None] = {}
+        self.used: dict[ActorAlias, None] = {}
         # Stored rows to move to another actor: (from, to, articles), in the order parted.
         self.moves: list[tuple[Actor, Actor, list[int]]] = []
 
@@ -155,6 +168,23 @@ class ActorBook:
         _BORN[actor] = next(_births)
         self.new_actors.append(actor)  # into the session when written
 
+    def saw(self, actor: Actor, when: dt.datetime) -> None:
+        """The actor was named at `when`."""
+        if actor.id is None:
+            actor.last_seen_at = when
+        else:
+            set_committed_value(actor, "last_seen_at", when)
+            self.seen[actor] = None
+
+    def use(self, alias: ActorAlias) -> None:
+        """An article used the spelling once more."""
+        uses = (alias.uses or 0) + 1
+        if alias.id is None:
+            alias.uses = uses
+        else:
+            set_committed_value(alias, "uses", uses)
+            self.used[alias] = None
+
     def add_row(self, table: Table, row: dict) -> None:
         """A row to insert with the others at `write`; an `Actor` value becomes its id. Until
         then the row may still change."""
@@ -182,7 +212,8 @@ class ActorBook:
             )
             if among is not None:
                 query = query.where(one_of(session, ArticleAlias.article_id, sorted(among)))
-            found.update(session.scalars(query))
+            with session.no_autoflush:  # spellings are written by the book, not the session
+                found.update(session.scalars(query))
         wanted = set(aliases)
         found.update(
             article
@@ -218,6 +249,13 @@ class ActorBook:
             alias.actor_id = self.owner[alias].id
         self.moved_aliases = []
         session.flush()  # the stored actors' changes, before their aliases are written
+        seen = sorted(self.seen, key=_seniority)  # by id: the order a concurrent writer locks too
+        used = sorted(self.used, key=_seniority)
+        self.seen, self.used = {}, {}
+        update_rows(
+            session, Actor.__table__, [{"id": a.id, "last_seen_at": a.last_seen_at} for a in seen]
+        )
+        update_rows(session, ActorAlias.__table__, [{"id": a.id, "uses": a.uses} for a in used])
         self._move_stored(session)
         if self.new_aliases:
             ids = reserve_ids(session, ActorAlias.__table__, len(self.new_aliases))
@@ -490,7 +528,7 @@ def record_spellings(
             continue
         seen.add(alias)
         book.article_aliases.append((article_id, alias))
-        alias.uses = (alias.uses or 0) + 1
+        book.use(alias)
         _prefer_spelling(session, book, actor, alias)
 
 

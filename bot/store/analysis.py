@@ -4,7 +4,7 @@ table: `insert_rows`)."""
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -17,6 +17,7 @@ from bot.store.actors import (
     resolve_actor,
     write_pending,
 )
+from bot.store.db import update_rows
 from bot.store.schema import (
     Actor,
     Article,
@@ -62,7 +63,7 @@ def _save(session: Session, article: Article, analysis: ArticleAnalysis) -> dict
     book = actor_book(session)
     for info in analysis.actors:
         actor, spelling = resolve_actor(session, info)
-        actor.last_seen_at = now
+        book.saw(actor, now)
         actors[info.name] = actor
         record_spellings(session, article.id, actor, [spelling, *info.surnames], counted)
         # Two names of one article can resolve to one actor ("Rubio" and "Marco Rubio"): one
@@ -133,24 +134,9 @@ def _save(session: Session, article: Article, analysis: ArticleAnalysis) -> dict
 
 
 def _mark_analysed(session: Session, articles: list[Article]) -> None:
-    if not articles:
-        return
-    table = Article.__table__
-    session.execute(
-        update(table)
-        .where(table.c.id == bindparam("key"))
-        .values({k: bindparam(k) for k in ("language", "status", "skip_reason", "analysed_at")}),
-        [
-            {
-                "key": a.id,
-                "language": a.language,
-                "status": a.status,
-                "skip_reason": a.skip_reason,
-                "analysed_at": a.analysed_at,
-            }
-            for a in articles
-        ],
-    )
+    keys = ("language", "status", "skip_reason", "analysed_at")
+    rows = [{"id": a.id, **{k: getattr(a, k) for k in keys}} for a in articles]
+    update_rows(session, Article.__table__, sorted(rows, key=lambda row: row["id"]))
 
 
 def mark_skipped(session: Session, article: Article, reason: str) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     inspect,
     select,
     text,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
@@ -239,6 +240,35 @@ def _many(session: Session, table: Table, rows: list[dict]):
     )
     parameters = {c: [row[c] for row in rows] for c in columns}
     return statement.from_select(columns, arrays), parameters
+
+
+def update_rows(session: Session, table: Table, rows: list[dict]) -> None:
+    """Set the rows' columns, each row found by its primary key; every row with the first
+    row's keys. SQLite: one UPDATE run for each row (executemany). PostgreSQL: one UPDATE from
+    arrays (`UPDATE ... FROM unnest(...)`), not one statement per row."""
+    if not rows:
+        return
+    (key,) = table.primary_key.columns
+    columns = list(rows[0])
+    changed = [c for c in columns if c != key.key]
+    if session.get_bind().dialect.name != "postgresql":
+        statement = (
+            update(table)
+            .where(key == bindparam(f"v_{key.key}"))
+            .values({c: bindparam(f"v_{c}") for c in changed})
+        )
+        session.execute(statement, [{f"v_{c}": row[c] for c in columns} for row in rows])
+        return
+    arrays = select(
+        *(
+            func.unnest(bindparam(f"v_{c}", type_=postgresql.ARRAY(table.c[c].type))).label(c)
+            for c in columns
+        )
+    ).subquery("v")
+    statement = (
+        update(table).where(key == arrays.c[key.key]).values({c: arrays.c[c] for c in changed})
+    )
+    session.execute(statement, {f"v_{c}": [row[c] for row in rows] for c in columns})
 
 
 def one_of(session: Session, column, values: list) -> ColumnElement[bool]:
