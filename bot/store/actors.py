@@ -303,7 +303,10 @@ _BOOK = "morgenlage_actor_book"
 
 def actor_book(session: Session) -> ActorBook:
     """The unit of work's book (made on first use)."""
-    return session.info.setdefault(_BOOK, ActorBook())
+    book = session.info.get(_BOOK)
+    if book is None:  # not `setdefault`: that would make a book on every call
+        book = session.info[_BOOK] = ActorBook()
+    return book
 
 
 def write_pending(session: Session) -> None:
