@@ -287,3 +287,11 @@ def test_collected_articles_make_maduro_one_actor_with_one_dossier(tmp_path, ana
             assert zelenskyy.name in ("Wolodymyr Selenskyj", "Volodymyr Zelenskyy")
     finally:
         store.close()
+
+
+def test_a_query_with_a_nul_finds_the_name_around_it(store):
+    """PostgreSQL refuses NUL in a text parameter: the query drops it instead of failing."""
+    with store.session() as session:
+        _save(session, "Marco Rubio spricht", "Marco Rubio")
+        assert [a.name for a in find_actor(session, "Ru\x00bio").exact] == ["Marco Rubio"]
+        assert find_actor(session, "\x00").exact == []

@@ -649,7 +649,8 @@ def _index(session: Session) -> list[tuple[int, str, frozenset[str]]]:
 
 
 def find_actor(session: Session, query: str, limit: int = 5) -> ActorMatch:
-    query = " ".join(query.split())[:200]
+    # NUL: PostgreSQL refuses it in any text parameter (no name holds one).
+    query = " ".join(query.replace("\x00", "").split())[:200]
     if query.startswith("#") and query[1:].isdigit():
         actor = session.get(Actor, int(query[1:]))
         return ActorMatch([actor] if actor else [], [])
