@@ -170,20 +170,21 @@ class ActorBook:
 
     def saw(self, actor: Actor, when: dt.datetime) -> None:
         """The actor was named at `when`."""
-        if actor.id is None:
-            actor.last_seen_at = when
-        else:
-            set_committed_value(actor, "last_seen_at", when)
-            self.seen[actor] = None
+        self._change(actor, "last_seen_at", when, self.seen)
 
     def use(self, alias: ActorAlias) -> None:
         """An article used the spelling once more."""
-        uses = (alias.uses or 0) + 1
-        if alias.id is None:
-            alias.uses = uses
+        self._change(alias, "uses", (alias.uses or 0) + 1, self.used)
+
+    @staticmethod
+    def _change(row: Actor | ActorAlias, key: str, value: object, changed: dict) -> None:
+        """A new row takes the value (written with it); a stored one takes it unknown to the
+        session and is noted in `changed`, for `write`'s one UPDATE."""
+        if row.id is None:
+            setattr(row, key, value)
         else:
-            set_committed_value(alias, "uses", uses)
-            self.used[alias] = None
+            set_committed_value(row, key, value)
+            changed[row] = None
 
     def add_row(self, table: Table, row: dict) -> None:
         """A row to insert with the others at `write`; an `Actor` value becomes its id. Until

@@ -234,12 +234,21 @@ def _many(session: Session, table: Table, rows: list[dict]):
     statement = _insert(session, table)
     if session.get_bind().dialect.name != "postgresql":
         return statement, rows
+    arrays, parameters = _unnest(table, rows)
+    return statement.from_select(list(rows[0]), arrays), parameters
+
+
+def _unnest(table: Table, rows: list[dict]):
+    """PostgreSQL: the rows as a SELECT of one array parameter per column (`unnest(...)`, each
+    labelled as its column), and those parameters."""
     columns = list(rows[0])
     arrays = select(
-        *(func.unnest(bindparam(c, type_=postgresql.ARRAY(table.c[c].type))) for c in columns)
+        *(
+            func.unnest(bindparam(f"v_{c}", type_=postgresql.ARRAY(table.c[c].type))).label(c)
+            for c in columns
+        )
     )
-    parameters = {c: [row[c] for row in rows] for c in columns}
-    return statement.from_select(columns, arrays), parameters
+    return arrays, {f"v_{c}": [row[c] for row in rows] for c in columns}
 
 
 def update_rows(session: Session, table: Table, rows: list[dict]) -> None:
@@ -259,16 +268,12 @@ def update_rows(session: Session, table: Table, rows: list[dict]) -> None:
         )
         session.execute(statement, [{f"v_{c}": row[c] for c in columns} for row in rows])
         return
-    arrays = select(
-        *(
-            func.unnest(bindparam(f"v_{c}", type_=postgresql.ARRAY(table.c[c].type))).label(c)
-            for c in columns
-        )
-    ).subquery("v")
+    arrays, parameters = _unnest(table, rows)
+    values = arrays.subquery("v")
     statement = (
-        update(table).where(key == arrays.c[key.key]).values({c: arrays.c[c] for c in changed})
+        update(table).where(key == values.c[key.key]).values({c: values.c[c] for c in changed})
     )
-    session.execute(statement, {f"v_{c}": [row[c] for row in rows] for c in columns})
+    session.execute(statement, parameters)
 
 
 def one_of(session: Session, column, values: list) -> ColumnElement[bool]:
