@@ -180,7 +180,7 @@ class Clusterer:
         norm = self._norms.get(index)
         if norm is None:
             terms = self.stories[index].terms
-            norm = math.sqrt(sum((w * idf.get(t)) ** 2 for t, w in terms.items()))
+            norm = math.sqrt(sum((w * idf[t]) ** 2 for t, w in terms.items()))
             self._norms[index] = norm
         return norm
 
@@ -195,7 +195,7 @@ class Clusterer:
         story = self.stories[index]
         if index not in self._prefetched:
             self._prefetched.add(index)
-            self.background.prefetch({t for terms in (story.terms, *story.recent) for t in terms})
+            self.background.prefetch(itertools.chain(story.terms, *story.recent))
         score, beside_names = _cosine_beside(
             item.terms, item_norm, story.terms, self._norm(index, idf), idf, item.names
         )
@@ -231,7 +231,7 @@ class Clusterer:
             return True
         # A term in at most RARE_SHARE of the background's articles has at least this IDF.
         rare = math.log((1 + idf.articles) / (1 + RARE_SHARE * idf.articles)) + 1.0
-        return any(t[0].isdigit() or idf.get(t) >= rare - 1e-9 for t in shared)
+        return any(t[0].isdigit() or idf[t] >= rare - 1e-9 for t in shared)
 
     def assign(self, item: Item) -> tuple[StoryState, float]:
         """Put `item` into its story; returns the story and the similarity (0.0 for a new one)."""
@@ -244,7 +244,7 @@ class Clusterer:
         # Candidates share one of the item's most telling terms, or an actor: a story that
         # shares only common words cannot reach the threshold, and long articles stay fast.
         self.background.prefetch(item.terms)
-        telling = sorted(item.terms, key=lambda t: -item.terms[t] * idf.get(t))[:CANDIDATE_TERMS]
+        telling = sorted(item.terms, key=lambda t: -item.terms[t] * idf[t])[:CANDIDATE_TERMS]
         candidates: set[int] = set()
         for term in telling:
             candidates |= self._by_term.get(term, set())
@@ -299,7 +299,7 @@ def _in_story(term: str, story: StoryState) -> bool:
 
 
 def _weighted_norm(terms: dict[str, float], idf: _Idf) -> float:
-    return math.sqrt(sum((w * idf.get(t)) ** 2 for t, w in terms.items()))
+    return math.sqrt(sum((w * idf[t]) ** 2 for t, w in terms.items()))
 
 
 def _cosine(
@@ -311,7 +311,7 @@ def _cosine(
         return 0.0
     dot = 0.0
     for term in sorted(a.keys() & b.keys()):
-        dot += a[term] * b[term] * idf.get(term) ** 2
+        dot += a[term] * b[term] * idf[term] ** 2
     return dot / norm
 
 
@@ -328,15 +328,15 @@ def _cosine_beside(
     # The shared terms found in C (most terms are not shared), summed in a fixed order: the
     # result must not depend on the process's string hashing.
     for term in sorted(a.keys() & b.keys()):
-        part = a[term] * b[term] * idf.get(term) ** 2
+        part = a[term] * b[term] * idf[term] ** 2
         dot += part
         if term not in names:
             beside += part
     # The norms without the names: a few terms to take out, no second pass over the vectors.
     rest_a, rest_b = norm_a * norm_a, norm_b * norm_b
     for term in names:
-        rest_a -= (a.get(term, 0.0) * idf.get(term)) ** 2
-        rest_b -= (b.get(term, 0.0) * idf.get(term)) ** 2
+        rest_a -= (a.get(term, 0.0) * idf[term]) ** 2
+        rest_b -= (b.get(term, 0.0) * idf[term]) ** 2
     norm, rest = norm_a * norm_b, math.sqrt(max(rest_a, 0.0) * max(rest_b, 0.0))
     return (dot / norm if norm else 0.0), (beside / rest if rest > 1e-12 else 0.0)
 
@@ -370,7 +370,7 @@ class Background:
         """Load the stored counts of these terms, in one go, before their IDF is taken."""
         if self._fetch is None:
             return
-        missing = [t for t in terms if t not in self._fetched]
+        missing = [t for t in dict.fromkeys(terms) if t not in self._fetched]
         if missing:
             self._fetched.update(missing)
             for day, term, articles in self._fetch(missing):
@@ -415,13 +415,13 @@ class _Idf(dict):
         super().__init__()
         self._counts, self.articles = counts, articles
 
-    def get(self, term: str, default: float = 1.0) -> float:
-        value = dict.get(self, term)
-        if value is None:
-            df = sum(counts.get(term, 0) for counts in self._counts)
-            value = math.log((1 + self.articles) / (1 + df)) + 1.0
-            self[term] = value
+    def __missing__(self, term: str) -> float:
+        df = sum(counts.get(term, 0) for counts in self._counts)
+        value = self[term] = math.log((1 + self.articles) / (1 + df)) + 1.0
         return value
+
+    def get(self, term: str, default: float = 1.0) -> float:
+        return self[term]
 
 
 # --- the store ---------------------------------------------------------------------------------
@@ -561,6 +561,16 @@ def _recall_members(
 def _background(session: Session, first: dt.date, last: dt.date) -> Background:
     """The stored term counts the IDF of the days `first`..`last` is taken from."""
     low = first - dt.timedelta(days=BACKGROUND_DAYS)
+    stored = session.scalar(
+        select(StoryTermDay.day)
+        .where(StoryTermDay.term == "", StoryTermDay.day >= low, StoryTermDay.day < last)
+        .limit(1)
+    )
+    if stored is None:
+        # No article counted on these days (a new store, or all of them today): every count is
+        # 0, and looking up thousands of terms would find nothing (a term's counts are stored
+        # with its day's total, `_store_background`).
+        return Background()
 
     def fetch(terms: list[str]) -> Iterator[tuple[dt.date, str, int]]:
         for start in range(0, len(terms), 500):
