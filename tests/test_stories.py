@@ -614,7 +614,7 @@ def test_the_background_looks_up_terms_only_when_earlier_days_are_counted(store)
         with store.session() as session:
             background = _background(session, day, day)
             background.prefetch([term, "gesprach"])
-            return background.idf(day)[term]
+            return background.idf(day).get(term)
 
     with store.session() as session:  # today's counts are not the background of today
         session.add_all(
