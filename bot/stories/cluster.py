@@ -180,7 +180,7 @@ class Clusterer:
         norm = self._norms.get(index)
         if norm is None:
             terms = self.stories[index].terms
-            norm = math.sqrt(sum((w * idf[t]) ** 2 for t, w in terms.items()))
+            norm = math.sqrt(sum([(w * idf[t]) ** 2 for t, w in terms.items()]))
             self._norms[index] = norm
         return norm
 
@@ -299,7 +299,7 @@ def _in_story(term: str, story: StoryState) -> bool:
 
 
 def _weighted_norm(terms: dict[str, float], idf: _Idf) -> float:
-    return math.sqrt(sum((w * idf[t]) ** 2 for t, w in terms.items()))
+    return math.sqrt(sum([(w * idf[t]) ** 2 for t, w in terms.items()]))
 
 
 def _cosine(
@@ -603,7 +603,8 @@ def _store_background(session: Session, background: Background) -> None:
         "articles",
     )
     horizon = days[-1] - dt.timedelta(days=2 * background.days)
-    session.execute(delete(StoryTermDay).where(StoryTermDay.day < horizon))
+    table = StoryTermDay.__table__  # no ORM delete: nothing of it is in the session to update
+    session.execute(delete(table).where(table.c.day < horizon))
     background.added.clear()
 
 
