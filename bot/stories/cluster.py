@@ -367,7 +367,8 @@ class Background:
         self.prefetch([""])
 
     def prefetch(self, terms: Iterable[str]) -> None:
-        """Load the stored counts of these terms, in one go, before their IDF is taken."""
+        """Load the stored counts of these terms, in one go, before their IDF is taken (read
+        only when there are counts to load)."""
         if self._fetch is None:
             return
         missing = [t for t in dict.fromkeys(terms) if t not in self._fetched]
@@ -571,7 +572,8 @@ def _window_states(
             first_seen=row.first_seen_at,
             last_seen=row.last_seen_at,
             size=row.article_count,
-            terms=dict(held[row.id].terms),  # the clusterer changes its stories' dicts
+            # The clusterer replaces a story's terms when it grows, but adds to its actors.
+            terms=held[row.id].terms,
             actors=dict(held[row.id].actors),
             row=row,
         )
@@ -692,12 +694,10 @@ def assign_stories(
     background = _background(session, items[0].when.date(), items[-1].when.date())
     # The counts of every term this run can compare, in a few queries rather than one per item.
     background.prefetch(
-        {
-            term
-            for vectors in ([i.terms for i in items], *([s.terms, *s.recent] for s in states))
-            for terms in vectors
-            for term in terms
-        }
+        term
+        for vectors in ([i.terms for i in items], *([s.terms, *s.recent] for s in states))
+        for terms in vectors
+        for term in terms
     )
     clusterer = Clusterer(states, background=background)
     joined: list[tuple[int, StoryState, float]] = []
