@@ -137,6 +137,7 @@ class Clusterer:
         self._prefetched: set[int] = set()  # stories whose terms' counts are loaded
         self._norms: dict[int, float] = {}  # story index → TF-IDF norm under `_idf_now`
         self._member_norms: dict[int, list[float]] = {}  # the same for its recent members
+        self._item_rest = 0.0  # the squared norm of the item being assigned without its names
         for story in stories:
             self._add_story(story)
 
@@ -197,7 +198,13 @@ class Clusterer:
             self._prefetched.add(index)
             self.background.prefetch(itertools.chain(story.terms, *story.recent))
         score, beside_names = _cosine_beside(
-            item.terms, item_norm, story.terms, self._norm(index, idf), idf, item.names
+            item.terms,
+            item_norm,
+            self._item_rest,
+            story.terms,
+            self._norm(index, idf),
+            idf,
+            item.names,
         )
         if beside_names >= MIN_TEXT and item.actors:
             shared = sum(w for actor, w in item.actors.items() if actor in story.actors)
@@ -244,13 +251,17 @@ class Clusterer:
         # Candidates share one of the item's most telling terms, or an actor: a story that
         # shares only common words cannot reach the threshold, and long articles stay fast.
         self.background.prefetch(item.terms)
-        telling = sorted(item.terms, key=lambda t: -item.terms[t] * idf[t])[:CANDIDATE_TERMS]
+        terms = list(item.terms)
+        weights = [-w * idf[t] for t, w in item.terms.items()]
+        telling = [terms[i] for i in sorted(range(len(terms)), key=weights.__getitem__)]
+        telling = telling[:CANDIDATE_TERMS]
         candidates: set[int] = set()
         for term in telling:
             candidates |= self._by_term.get(term, set())
         for actor in item.actors:
             candidates |= self._by_actor.get(actor, set())
         item_norm = self._item_norm(item, idf)
+        self._item_rest = _rest_norm(item.terms, item_norm, idf, item.names)
         threshold = self.threshold_for(item)
         best, best_score = None, 0.0
         for index in candidates:
@@ -315,15 +326,27 @@ def _cosine(
     return dot / norm
 
 
+def _rest_norm(a: dict[str, float], norm_a: float, idf: _Idf, names: frozenset[str]) -> float:
+    """The squared TF-IDF norm of `a` without the terms in `names` (`_cosine_beside`'s `rest_a`:
+    an item's is the same for every story it is compared with)."""
+    rest = norm_a * norm_a
+    for term in names:
+        if term in a:  # 0.0 taken away changes nothing
+            rest -= (a[term] * idf[term]) ** 2
+    return rest
+
+
 def _cosine_beside(
     a: dict[str, float],
     norm_a: float,
+    rest_a: float,
     b: dict[str, float],
     norm_b: float,
     idf: _Idf,
     names: frozenset[str] = frozenset(),
 ) -> tuple[float, float]:
-    """The TF-IDF cosine of `a` and `b`, and their cosine with the terms in `names` left out."""
+    """The TF-IDF cosine of `a` and `b`, and their cosine with the terms in `names` left out
+    (`rest_a`: `a`'s squared norm without them, `_rest_norm`)."""
     dot = beside = 0.0
     # The shared terms found in C (most terms are not shared), summed in a fixed order: the
     # result must not depend on the process's string hashing.
@@ -333,10 +356,7 @@ def _cosine_beside(
         if term not in names:
             beside += part
     # The norms without the names: a few terms to take out, no second pass over the vectors.
-    rest_a, rest_b = norm_a * norm_a, norm_b * norm_b
-    for term in names:
-        rest_a -= (a.get(term, 0.0) * idf[term]) ** 2
-        rest_b -= (b.get(term, 0.0) * idf[term]) ** 2
+    rest_b = _rest_norm(b, norm_b, idf, names)
     norm, rest = norm_a * norm_b, math.sqrt(max(rest_a, 0.0) * max(rest_b, 0.0))
     return (dot / norm if norm else 0.0), (beside / rest if rest > 1e-12 else 0.0)
 
