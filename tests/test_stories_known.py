@@ -151,3 +151,26 @@ def test_a_chunk_reads_back_only_the_centroids_of_stories_changed_since(store):
         assert story_of(2) == story_of(0)
     finally:
         event.remove(store.engine, "before_cursor_execute", remember)
+
+
+def test_a_chunk_whose_items_are_all_held_reads_no_sentences_back(store):
+    """The stage's items are made from the analyses it just wrote: assigning their stories asks
+    the store for no sentence, mention or actor of theirs."""
+    with store.session() as session:
+        ids = [article.id for article in _articles(session, 2)]
+    when = dt.datetime(2026, 12, 3, 8)
+    known = KnownItems()
+    known.items = {key: Item(key, when, f"T{key}", {"riad": 1.0, f"w{key}": 1.0}) for key in ids}
+    statements: list[str] = []
+
+    def remember(_connection, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", remember)
+    try:
+        with store.session() as session:
+            assert assign_stories(session, ids, known) == 2
+    finally:
+        event.remove(store.engine, "before_cursor_execute", remember)
+    read = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert not [s for s in read if any(t in s for t in ("sentences", "mentions", "article_actors"))]

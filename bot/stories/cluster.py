@@ -450,6 +450,8 @@ class _Idf(dict):
 
 def article_items(session: Session, articles: list[Article]) -> list[Item]:
     """Clustering items for stored, analysed articles: headline + lead sentences + actors."""
+    if not articles:
+        return []  # the analysis stage's chunks usually hold all their items (`KnownItems`)
     ids = [a.id for a in articles]
     leads: dict[int, list[str]] = collections.defaultdict(list)
     for article_id, text in session.execute(
