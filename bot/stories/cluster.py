@@ -251,10 +251,11 @@ class Clusterer:
         # Candidates share one of the item's most telling terms, or an actor: a story that
         # shares only common words cannot reach the threshold, and long articles stay fast.
         self.background.prefetch(item.terms)
+        # The terms by weight (a stable sort, ties in text order), with no Python call per term.
         terms = list(item.terms)
         weights = [-w * idf[t] for t, w in item.terms.items()]
-        telling = [terms[i] for i in sorted(range(len(terms)), key=weights.__getitem__)]
-        telling = telling[:CANDIDATE_TERMS]
+        order = sorted(range(len(terms)), key=weights.__getitem__)[:CANDIDATE_TERMS]
+        telling = [terms[i] for i in order]
         candidates: set[int] = set()
         for term in telling:
             candidates |= self._by_term.get(term, set())
