@@ -591,3 +591,51 @@ def test_a_briefing_only_reads_and_the_next_run_gives_missing_stories(tmp_path, 
         assert session.scalar(select(func.count()).select_from(StoryArticle)) == analysed
         assert not build_briefing(session, window, BriefingConfig(), "de").empty
     store.close()
+
+
+def test_the_background_looks_up_terms_only_when_earlier_days_are_counted(store):
+    """Assigning a chunk reads the stored counts of its terms over the days before its own; with
+    none of those days counted (a new store, a first day) it looks up no term at all."""
+    import math
+
+    from sqlalchemy import event
+
+    from bot.store.schema import StoryTermDay
+    from bot.stories.cluster import _background
+
+    day = dt.date(2025, 2, 19)
+    statements: list[str] = []
+
+    def remember(_connection, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    def idf_of(term: str) -> float:
+        statements.clear()
+        with store.session() as session:
+            background = _background(session, day, day)
+            background.prefetch([term, "gesprach"])
+            return background.idf(day).get(term)
+
+    with store.session() as session:  # today's counts are not the background of today
+        session.add_all(
+            [
+                StoryTermDay(day=day, term="", articles=3),
+                StoryTermDay(day=day, term="riad", articles=3),
+            ]
+        )
+    event.listen(store.engine, "before_cursor_execute", remember)
+    try:
+        assert idf_of("riad") == 1.0
+        assert len([s for s in statements if "story_term_days" in s]) == 1  # the days only
+        with store.session() as session:
+            yesterday = day - dt.timedelta(days=1)
+            session.add_all(
+                [
+                    StoryTermDay(day=yesterday, term="", articles=4),
+                    StoryTermDay(day=yesterday, term="riad", articles=1),
+                ]
+            )
+        assert idf_of("riad") == pytest.approx(math.log(5 / 2) + 1.0)
+        assert len([s for s in statements if "story_term_days" in s]) > 1
+    finally:
+        event.remove(store.engine, "before_cursor_execute", remember)

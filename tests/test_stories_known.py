@@ -8,15 +8,15 @@ import datetime as dt
 import json
 
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.analyse import stage
 from bot.jobs import collect
 from bot.store import open_store
 from bot.store.actors import moved_articles
 from bot.store.analysis import save_analyses
-from bot.store.schema import Article, StoryArticle
-from bot.stories.cluster import Item, KnownItems, article_items
+from bot.store.schema import Article, Story, StoryArticle
+from bot.stories.cluster import Item, KnownItems, article_items, assign_stories
 from tests.conftest import folder_config
 from tests.test_store_bulk import ARTICLES as NAMES
 from tests.test_store_bulk import _analysis, _articles
@@ -54,8 +54,15 @@ def _collect_stories(tmp, analyser, monkeypatch, read_back: bool) -> dict[str, t
             def update(self, *args, **kwargs) -> None:
                 pass
 
+            def __setitem__(self, key, value) -> None:
+                pass
+
         monkeypatch.setattr(stage, "moved_articles", lambda session: _Everything())
-        monkeypatch.setattr(stage, "KnownItems", lambda: KnownItems(terms=Forgetful()))
+        monkeypatch.setattr(
+            stage, "KnownItems", lambda: KnownItems(terms=Forgetful(), centroids=Forgetful())
+        )
+    # Chunks of two: later chunks compare with the stories the earlier ones wrote.
+    monkeypatch.setattr(stage, "CHUNK", 2)
     # Two arrivals: the second run's stories recall members of the first run's.
     by_arrival = sorted(ARTICLES.items(), key=lambda a: a[1][1])
     for names in (by_arrival[:3], by_arrival[3:]):
@@ -102,3 +109,68 @@ def test_a_run_keeps_the_term_vectors_of_its_last_articles_only():
         known.remember([Item(key=key, when=when, title=f"T{key}", terms={f"w{key}": 1.0})])
     assert list(known.terms) == [5, 6, 7]
     assert known.terms[7] == {"w7": 1.0}
+
+
+def test_a_chunk_reads_back_only_the_centroids_of_stories_changed_since(store):
+    """The centroids a run wrote are not read back by its next chunk (JSON decoding of every
+    story in the window for each chunk cost a tenth of the assignment); a story grown meanwhile
+    by another writer is read again."""
+    when = dt.datetime(2026, 12, 3, 8)
+    with store.session() as session:
+        ids = [article.id for article in _articles(session, 3)]
+    terms = [{"riad": 1.0, "gesprach": 1.0}, {"gipfel": 1.0}, {"gipfel": 1.0, "genf": 1.0}]
+    known = KnownItems()
+    statements: list[str] = []
+
+    def remember(_connection, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    def assign(n: int) -> None:
+        known.items = {ids[n]: Item(ids[n], when + dt.timedelta(hours=n), f"T{n}", terms[n])}
+        statements.clear()
+        with store.session() as session:
+            assign_stories(session, [ids[n]], known)
+
+    def story_of(n: int) -> int:
+        with store.session() as session:
+            return session.scalar(
+                select(StoryArticle.story_id).where(StoryArticle.article_id == ids[n])
+            )
+
+    event.listen(store.engine, "before_cursor_execute", remember)
+    try:
+        assign(0)
+        with store.session() as session:  # another writer grows the story
+            story = session.get(Story, story_of(0))
+            story.terms, story.article_count = {"riad": 0.7, "gipfel": 0.7}, 2
+        assign(1)
+        assert any("stories.terms" in statement for statement in statements)
+        assert story_of(1) == story_of(0)  # by "gipfel", which only the store knew
+        assign(2)
+        assert not any("stories.terms" in statement for statement in statements)
+        assert story_of(2) == story_of(0)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", remember)
+
+
+def test_a_chunk_whose_items_are_all_held_reads_no_sentences_back(store):
+    """The stage's items are made from the analyses it just wrote: assigning their stories asks
+    the store for no sentence, mention or actor of theirs."""
+    with store.session() as session:
+        ids = [article.id for article in _articles(session, 2)]
+    when = dt.datetime(2026, 12, 3, 8)
+    known = KnownItems()
+    known.items = {key: Item(key, when, f"T{key}", {"riad": 1.0, f"w{key}": 1.0}) for key in ids}
+    statements: list[str] = []
+
+    def remember(_connection, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", remember)
+    try:
+        with store.session() as session:
+            assert assign_stories(session, ids, known) == 2
+    finally:
+        event.remove(store.engine, "before_cursor_execute", remember)
+    read = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert not [s for s in read if any(t in s for t in ("sentences", "mentions", "article_actors"))]

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from bot.store.db import insert_objects, insert_or_add, insert_rows, one_of, reserve_ids
 from bot.store.schema import (
@@ -137,6 +137,7 @@ class Clusterer:
         self._prefetched: set[int] = set()  # stories whose terms' counts are loaded
         self._norms: dict[int, float] = {}  # story index → TF-IDF norm under `_idf_now`
         self._member_norms: dict[int, list[float]] = {}  # the same for its recent members
+        self._item_rest = 0.0  # the squared norm of the item being assigned without its names
         for story in stories:
             self._add_story(story)
 
@@ -180,7 +181,7 @@ class Clusterer:
         norm = self._norms.get(index)
         if norm is None:
             terms = self.stories[index].terms
-            norm = math.sqrt(sum((w * idf.get(t)) ** 2 for t, w in terms.items()))
+            norm = math.sqrt(sum([(w * idf[t]) ** 2 for t, w in terms.items()]))
             self._norms[index] = norm
         return norm
 
@@ -195,9 +196,15 @@ class Clusterer:
         story = self.stories[index]
         if index not in self._prefetched:
             self._prefetched.add(index)
-            self.background.prefetch({t for terms in (story.terms, *story.recent) for t in terms})
+            self.background.prefetch(itertools.chain(story.terms, *story.recent))
         score, beside_names = _cosine_beside(
-            item.terms, item_norm, story.terms, self._norm(index, idf), idf, item.names
+            item.terms,
+            item_norm,
+            self._item_rest,
+            story.terms,
+            self._norm(index, idf),
+            idf,
+            item.names,
         )
         if beside_names >= MIN_TEXT and item.actors:
             shared = sum(w for actor, w in item.actors.items() if actor in story.actors)
@@ -231,7 +238,7 @@ class Clusterer:
             return True
         # A term in at most RARE_SHARE of the background's articles has at least this IDF.
         rare = math.log((1 + idf.articles) / (1 + RARE_SHARE * idf.articles)) + 1.0
-        return any(t[0].isdigit() or idf.get(t) >= rare - 1e-9 for t in shared)
+        return any(t[0].isdigit() or idf[t] >= rare - 1e-9 for t in shared)
 
     def assign(self, item: Item) -> tuple[StoryState, float]:
         """Put `item` into its story; returns the story and the similarity (0.0 for a new one)."""
@@ -244,13 +251,18 @@ class Clusterer:
         # Candidates share one of the item's most telling terms, or an actor: a story that
         # shares only common words cannot reach the threshold, and long articles stay fast.
         self.background.prefetch(item.terms)
-        telling = sorted(item.terms, key=lambda t: -item.terms[t] * idf.get(t))[:CANDIDATE_TERMS]
+        # The terms by weight (a stable sort, ties in text order), with no Python call per term.
+        terms = list(item.terms)
+        weights = [-w * idf[t] for t, w in item.terms.items()]
+        order = sorted(range(len(terms)), key=weights.__getitem__)[:CANDIDATE_TERMS]
+        telling = [terms[i] for i in order]
         candidates: set[int] = set()
         for term in telling:
             candidates |= self._by_term.get(term, set())
         for actor in item.actors:
             candidates |= self._by_actor.get(actor, set())
         item_norm = self._item_norm(item, idf)
+        self._item_rest = _rest_norm(item.terms, item_norm, idf, item.names)
         threshold = self.threshold_for(item)
         best, best_score = None, 0.0
         for index in candidates:
@@ -299,7 +311,7 @@ def _in_story(term: str, story: StoryState) -> bool:
 
 
 def _weighted_norm(terms: dict[str, float], idf: _Idf) -> float:
-    return math.sqrt(sum((w * idf.get(t)) ** 2 for t, w in terms.items()))
+    return math.sqrt(sum([(w * idf[t]) ** 2 for t, w in terms.items()]))
 
 
 def _cosine(
@@ -311,32 +323,41 @@ def _cosine(
         return 0.0
     dot = 0.0
     for term in sorted(a.keys() & b.keys()):
-        dot += a[term] * b[term] * idf.get(term) ** 2
+        dot += a[term] * b[term] * idf[term] ** 2
     return dot / norm
+
+
+def _rest_norm(a: dict[str, float], norm_a: float, idf: _Idf, names: frozenset[str]) -> float:
+    """The squared TF-IDF norm of `a` without the terms in `names` (`_cosine_beside`'s `rest_a`:
+    an item's is the same for every story it is compared with)."""
+    rest = norm_a * norm_a
+    for term in names:
+        if term in a:  # 0.0 taken away changes nothing
+            rest -= (a[term] * idf[term]) ** 2
+    return rest
 
 
 def _cosine_beside(
     a: dict[str, float],
     norm_a: float,
+    rest_a: float,
     b: dict[str, float],
     norm_b: float,
     idf: _Idf,
     names: frozenset[str] = frozenset(),
 ) -> tuple[float, float]:
-    """The TF-IDF cosine of `a` and `b`, and their cosine with the terms in `names` left out."""
+    """The TF-IDF cosine of `a` and `b`, and their cosine with the terms in `names` left out
+    (`rest_a`: `a`'s squared norm without them, `_rest_norm`)."""
     dot = beside = 0.0
     # The shared terms found in C (most terms are not shared), summed in a fixed order: the
     # result must not depend on the process's string hashing.
     for term in sorted(a.keys() & b.keys()):
-        part = a[term] * b[term] * idf.get(term) ** 2
+        part = a[term] * b[term] * idf[term] ** 2
         dot += part
         if term not in names:
             beside += part
     # The norms without the names: a few terms to take out, no second pass over the vectors.
-    rest_a, rest_b = norm_a * norm_a, norm_b * norm_b
-    for term in names:
-        rest_a -= (a.get(term, 0.0) * idf.get(term)) ** 2
-        rest_b -= (b.get(term, 0.0) * idf.get(term)) ** 2
+    rest_b = _rest_norm(b, norm_b, idf, names)
     norm, rest = norm_a * norm_b, math.sqrt(max(rest_a, 0.0) * max(rest_b, 0.0))
     return (dot / norm if norm else 0.0), (beside / rest if rest > 1e-12 else 0.0)
 
@@ -367,10 +388,11 @@ class Background:
         self.prefetch([""])
 
     def prefetch(self, terms: Iterable[str]) -> None:
-        """Load the stored counts of these terms, in one go, before their IDF is taken."""
+        """Load the stored counts of these terms, in one go, before their IDF is taken (read
+        only when there are counts to load)."""
         if self._fetch is None:
             return
-        missing = [t for t in terms if t not in self._fetched]
+        missing = [t for t in dict.fromkeys(terms) if t not in self._fetched]
         if missing:
             self._fetched.update(missing)
             for day, term, articles in self._fetch(missing):
@@ -415,13 +437,13 @@ class _Idf(dict):
         super().__init__()
         self._counts, self.articles = counts, articles
 
-    def get(self, term: str, default: float = 1.0) -> float:
-        value = dict.get(self, term)
-        if value is None:
-            df = sum(counts.get(term, 0) for counts in self._counts)
-            value = math.log((1 + self.articles) / (1 + df)) + 1.0
-            self[term] = value
+    def __missing__(self, term: str) -> float:
+        df = sum(counts.get(term, 0) for counts in self._counts)
+        value = self[term] = math.log((1 + self.articles) / (1 + df)) + 1.0
         return value
+
+    def get(self, term: str, default: float = 1.0) -> float:
+        return self[term]
 
 
 # --- the store ---------------------------------------------------------------------------------
@@ -429,6 +451,8 @@ class _Idf(dict):
 
 def article_items(session: Session, articles: list[Article]) -> list[Item]:
     """Clustering items for stored, analysed articles: headline + lead sentences + actors."""
+    if not articles:
+        return []  # the analysis stage's chunks usually hold all their items (`KnownItems`)
     ids = [a.id for a in articles]
     leads: dict[int, list[str]] = collections.defaultdict(list)
     for article_id, text in session.execute(
@@ -505,6 +529,9 @@ class KnownItems:
     items: dict[int, Item] = field(default_factory=dict)
     terms: dict[int, dict[str, float]] = field(default_factory=dict)
     keep: int = KEEP_TERMS
+    # The centroids of the stories the last chunk compared with, as it read or wrote them: the
+    # next chunk reads only those of stories that changed meanwhile (`_stamp`) or are new to it.
+    centroids: dict[int, Centroid] = field(default_factory=dict)
 
     def remember(self, items: Iterable[Item]) -> None:
         """Keep the assigned items' term vectors, forgetting the oldest beyond `keep`."""
@@ -520,16 +547,61 @@ def _top_share(weights: dict[str, float], keep: int = 8) -> dict[str, float]:
     return {a: w / total for a, w in top} if total else {}
 
 
-def _state(row: Story) -> StoryState:
-    return StoryState(
-        title=row.title,
-        first_seen=row.first_seen_at,
-        last_seen=row.last_seen_at,
-        size=row.article_count,
-        terms=dict(row.terms or {}),
-        actors=dict(row.actors or {}),
-        row=row,
+@dataclass(frozen=True)
+class Centroid:
+    """A stored story's terms and actors, and its `_stamp` when they were read or written."""
+
+    stamp: tuple
+    terms: dict[str, float]
+    actors: dict[str, float]
+
+
+def _stamp(row: Story) -> tuple:
+    """What changes whenever a story's centroid is written: it grows by an article each time."""
+    return (row.article_count, row.first_seen_at, row.last_seen_at)
+
+
+def _window_states(
+    session: Session, low: dt.datetime, high: dt.datetime, known: dict[int, Centroid]
+) -> list[StoryState]:
+    """The stories active between `low` and `high`, their centroids taken from `known` where it
+    holds them as stored (JSON decoding of every story's 80 terms for each chunk was a tenth of
+    the assignment's CPU); `known` is left holding these stories' centroids only."""
+    window = select(Story).where(Story.last_seen_at >= low, Story.first_seen_at <= high)
+    if known:
+        window = window.options(defer(Story.terms), defer(Story.actors))
+    rows = list(session.scalars(window))
+    held = {row.id: known.get(row.id) for row in rows}
+    for row in rows:
+        if held[row.id] is not None and held[row.id].stamp != _stamp(row):
+            held[row.id] = None  # changed since: read again
+    if known:
+        missing = [key for key, centroid in held.items() if centroid is None]
+        if missing:
+            read = select(Story.id, Story.terms, Story.actors)
+            for key, terms, actors in session.execute(
+                read.where(one_of(session, Story.id, missing))
+            ):
+                held[key] = Centroid((), dict(terms or {}), dict(actors or {}))
+    else:
+        held = {row.id: Centroid((), dict(row.terms or {}), dict(row.actors or {})) for row in rows}
+    known.clear()
+    known.update(
+        (row.id, Centroid(_stamp(row), held[row.id].terms, held[row.id].actors)) for row in rows
     )
+    return [
+        StoryState(
+            title=row.title,
+            first_seen=row.first_seen_at,
+            last_seen=row.last_seen_at,
+            size=row.article_count,
+            # The clusterer replaces a story's terms when it grows, but adds to its actors.
+            terms=held[row.id].terms,
+            actors=dict(held[row.id].actors),
+            row=row,
+        )
+        for row in rows
+    ]
 
 
 def _recall_members(
@@ -561,6 +633,16 @@ def _recall_members(
 def _background(session: Session, first: dt.date, last: dt.date) -> Background:
     """The stored term counts the IDF of the days `first`..`last` is taken from."""
     low = first - dt.timedelta(days=BACKGROUND_DAYS)
+    stored = session.scalar(
+        select(StoryTermDay.day)
+        .where(StoryTermDay.term == "", StoryTermDay.day >= low, StoryTermDay.day < last)
+        .limit(1)
+    )
+    if stored is None:
+        # No article counted on these days (a new store, or all of them today): every count is
+        # 0, and looking up thousands of terms would find nothing (a term's counts are stored
+        # with its day's total, `_store_background`).
+        return Background()
 
     def fetch(terms: list[str]) -> Iterator[tuple[dt.date, str, int]]:
         for start in range(0, len(terms), 500):
@@ -593,7 +675,8 @@ def _store_background(session: Session, background: Background) -> None:
         "articles",
     )
     horizon = days[-1] - dt.timedelta(days=2 * background.days)
-    session.execute(delete(StoryTermDay).where(StoryTermDay.day < horizon))
+    table = StoryTermDay.__table__  # no ORM delete: nothing of it is in the session to update
+    session.execute(delete(table).where(table.c.day < horizon))
     background.added.clear()
 
 
@@ -629,20 +712,15 @@ def assign_stories(
         return 0
     items = sorted([*given, *article_items(session, articles)], key=lambda i: (i.when, i.key))
     low, high = items[0].when - WINDOW, items[-1].when + WINDOW
-    rows = session.scalars(
-        select(Story).where(Story.last_seen_at >= low, Story.first_seen_at <= high)
-    )
-    states = [_state(row) for row in rows]
+    states = _window_states(session, low, high, known.centroids)
     _recall_members(session, states, known.terms)
     background = _background(session, items[0].when.date(), items[-1].when.date())
     # The counts of every term this run can compare, in a few queries rather than one per item.
     background.prefetch(
-        {
-            term
-            for vectors in ([i.terms for i in items], *([s.terms, *s.recent] for s in states))
-            for terms in vectors
-            for term in terms
-        }
+        term
+        for vectors in ([i.terms for i in items], *([s.terms, *s.recent] for s in states))
+        for terms in vectors
+        for term in terms
     )
     clusterer = Clusterer(states, background=background)
     joined: list[tuple[int, StoryState, float]] = []
@@ -672,6 +750,10 @@ def assign_stories(
         ],
     )
     known.remember(items)
+    for story in clusterer.stories:
+        if story.members:
+            row = story.row
+            known.centroids[row.id] = Centroid(_stamp(row), row.terms, row.actors)
     return len(joined)
 
 
@@ -685,3 +767,5 @@ def assign_stories_quietly(
             assign_stories(session, article_ids, known)
     except Exception:
         log.exception("story assignment failed; it is retried at the next analysis run")
+        if known is not None:
+            known.centroids.clear()  # what it wrote is rolled back
