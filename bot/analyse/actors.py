@@ -11,6 +11,7 @@ import bisect
 import collections
 import functools
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from spacy.attrs import ENT_TYPE
@@ -19,8 +20,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from bot.analyse.gazetteer import (
+    country_adjectives,
     country_name,
-    country_of_adjective,
     is_role_word,
     is_title,
     known_country_names,
@@ -96,6 +97,7 @@ def known_names() -> dict[str, int]:
     return counts
 
 
+@functools.lru_cache(maxsize=100_000)  # asked for every name of every article
 def clean_name(text: str) -> str:
     """White space folded, "Saudi -Arabien" → "Saudi-Arabien", edge punctuation and 's gone."""
     text = _HYPHEN.sub("-", _SPACE.sub(" ", text)).strip(_EDGE_PUNCT)
@@ -332,19 +334,26 @@ def _valid(name: str) -> bool:
 
 def _ungenitive(name: str, in_text: set[str] | frozenset[str] = frozenset()) -> str:
     """ "Putins" → "Putin" when the text or the corpora know "Putin" (better than "Putins")."""
-    corpus = known_names()
-    for suffix in ("s", "es", "'"):
-        stem = name[: -len(suffix)]
-        if not name.endswith(suffix) or len(stem) < 3:
-            continue
-        if (
-            stem in in_text
-            or country_name(stem)
-            or corpus.get(stem, 0) > corpus.get(name, 0)
-            or institution(stem)
-        ):
+    for stem, known in _genitive_stems(name):
+        if known or stem in in_text:
             return stem
     return name
+
+
+@functools.lru_cache(maxsize=100_000)  # asked several times for every name of every article
+def _genitive_stems(name: str) -> tuple[tuple[str, bool], ...]:
+    """The stems of `name` read as a genitive, each with whether it is a name without the text:
+    a country, an institution, or a name the corpora know better than `name`."""
+    corpus = known_names()
+    stems = []
+    for suffix in ("s", "es", "'"):
+        stem = name[: -len(suffix)]
+        if name.endswith(suffix) and len(stem) >= 3:
+            known = bool(
+                country_name(stem) or corpus.get(stem, 0) > corpus.get(name, 0) or institution(stem)
+            )
+            stems.append((stem, known))
+    return tuple(stems)
 
 
 # Single words with these endings are common nouns the model mistook for names.
@@ -363,6 +372,12 @@ def _possessed(name: str) -> bool:
         and words[1] not in known_names()
         and (_COMMON_NOUN.search(words[1]) is not None or _ungenitive(words[0]) != words[0])
     )
+
+
+@functools.lru_cache(maxsize=100_000)  # asked for every name of every article
+def _acceptable(name: str) -> bool:
+    """A cleaned name that may be an actor: no common noun, genitive phrase or stray word."""
+    return _valid(name) and (" " in name or _plausible_single(name)) and not _possessed(name)
 
 
 def _plausible_single(word: str) -> bool:
@@ -457,7 +472,7 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
                 or (label == "PER" and _noun_not_person(name) and name not in multiword)
             ):
                 continue
-            if _valid(name) and (" " in name or _plausible_single(name)) and not _possessed(name):
+            if _acceptable(name):
                 if label != "PER" and _named_after_role(doc, first, last, sent_starts[sentence]):
                     label = "PER"
                 candidates.append(_Candidate(first, last, name, label, sentence))
@@ -515,14 +530,29 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
     return _collect(doc, candidates, bare_forms)
 
 
+def _tally(pairs: Iterable[tuple[str, str]]) -> dict[str, dict[str, float]]:
+    """How often each value comes with each key, in first-seen order (a Counter per key, but
+    dicts: most keys come once or twice)."""
+    counts: dict[str, dict[str, float]] = {}
+    for key, value in pairs:
+        values = counts.get(key)
+        if values is None:
+            values = counts[key] = {}
+        values[value] = values.get(value, 0) + 1
+    return counts
+
+
+def _most(counts: dict[str, float]) -> str:
+    """The key counted most, the first on a tie (as `Counter.most_common(1)`)."""
+    return max(counts, key=counts.__getitem__)
+
+
 def _one_spelling(candidates: list[_Candidate]) -> None:
     """Spellings of one name in one text ("Ren Nikaidō", "Ren Nikaido") become the one written
     most often (the first on a tie)."""
-    groups: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    for c in candidates:
-        groups[name_key(c.name)][c.name] += 1
+    groups = _tally((name_key(c.name), c.name) for c in candidates)
     chosen = {
-        name: spellings.most_common(1)[0][0]
+        name: _most(spellings)
         for spellings in groups.values()
         if len(spellings) > 1
         for name in spellings
@@ -533,18 +563,15 @@ def _one_spelling(candidates: list[_Candidate]) -> None:
 
 def _country_adjectives(doc, candidates, sent_starts, boilerplate) -> list[_Candidate]:
     """ "der russische Präsident" mentions Russia: adjectives count for their country."""
-    tagged = {i for c in candidates for i in range(c.start, c.end)}
+    lower, countries = lowers(doc), country_adjectives()
+    if countries.keys().isdisjoint(lower):  # most texts: one pass in C
+        return []
     texts = words(doc)
-    countries = {  # each word asked once, however often it occurs
-        word: country
-        for word in set(texts)
-        if (word.islower() or "-" in word)  # islower: Token.is_lower
-        and (country := country_of_adjective(word)) is not None
-    }
+    tagged = {i for c in candidates for i in range(c.start, c.end)}
     found = []
-    for i, word in enumerate(texts):
-        country = countries.get(word)
-        if country is None or i in tagged:
+    for i, word in enumerate(lower):
+        country = countries.get(word)  # = country_of_adjective(texts[i])
+        if country is None or i in tagged or not (texts[i].islower() or "-" in texts[i]):
             continue
         sentence = bisect.bisect_right(sent_starts, i) - 1
         if sentence not in boilerplate:
@@ -561,10 +588,13 @@ def _missed_mentions(doc, ents, candidates, surnames, sent_starts, boilerplate) 
         forms[surname] = owner
     for surname, owner in owned:  # a genitive form never takes a surname's own owner
         forms.setdefault(surname + "s", owner)
+    texts = words(doc)
+    if forms.keys().isdisjoint(texts):  # most texts: one pass in C
+        return []
     tagged = {i for c in candidates for i in range(c.start, c.end)}
     tagged.update(i for ent in ents for i in range(ent.start, ent.end))
     missed = []
-    for i, word in enumerate(words(doc)):
+    for i, word in enumerate(texts):
         owner = forms.get(word)
         if owner is None or i in tagged:
             continue
@@ -577,14 +607,12 @@ def _missed_mentions(doc, ents, candidates, surnames, sent_starts, boilerplate) 
 def _collect(
     doc: Doc, candidates: list[_Candidate], bare_forms: dict[str, set[str]]
 ) -> tuple[list, list]:
-    labels: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    for c in candidates:
-        labels[c.name][c.label] += 1
+    labels = _tally((c.name, c.label) for c in candidates)
     for name, votes in labels.items():
         if prior := known_labels().get(name):
-            votes[prior] += 1.5  # the corpora know "Moskau" is a place
+            votes[prior] = votes.get(prior, 0) + 1.5  # the corpora know "Moskau" is a place
     kinds = {
-        name: "PER" if " " in name and votes["PER"] else votes.most_common(1)[0][0]
+        name: "PER" if " " in name and votes.get("PER") else _most(votes)
         for name, votes in labels.items()
     }
     actors: dict[str, ActorInfo] = {}
