@@ -147,15 +147,13 @@ def name_pieces(
 def _named_after_role(doc: Doc, start: int, end: int, sent_start: int) -> bool:
     """ "Der Sprecher von Kreml, Dmitry Peskov": two or three capitalised words right after a
     role are a person, whatever label the model gave them."""
-    from bot.analyse.roles import role_before  # roles builds on this module
-
     lexical = flags(doc)
     kept = [i for i in range(start, end) if not lexical.is_punct[i]]
-    return (
-        2 <= len(kept) <= 3
-        and all(lexical.is_title[i] for i in kept)
-        and bool(role_before(doc, start, sent_start))
-    )
+    if not (2 <= len(kept) <= 3 and all(lexical.is_title[i] for i in kept)):
+        return False
+    from bot.analyse.roles import role_before  # roles builds on this module (asked here: rare)
+
+    return bool(role_before(doc, start, sent_start))
 
 
 _PARTICLES = ("von der", "von den", "van der", "van den", "von", "van", "zu", "de", "ten")
@@ -569,13 +567,13 @@ def _country_adjectives(doc, candidates, sent_starts, boilerplate) -> list[_Cand
     texts = words(doc)
     tagged = {i for c in candidates for i in range(c.start, c.end)}
     found = []
-    for i, word in enumerate(lower):
-        country = countries.get(word)  # = country_of_adjective(texts[i])
-        if country is None or i in tagged or not (texts[i].islower() or "-" in texts[i]):
+    for i in [i for i, word in enumerate(lower) if word in countries]:
+        # countries[lower[i]] is country_of_adjective(texts[i])
+        if i in tagged or not (texts[i].islower() or "-" in texts[i]):
             continue
         sentence = bisect.bisect_right(sent_starts, i) - 1
         if sentence not in boilerplate:
-            found.append(_Candidate(i, i + 1, country, "LOC", sentence))
+            found.append(_Candidate(i, i + 1, countries[lower[i]], "LOC", sentence))
     return found
 
 
@@ -594,13 +592,12 @@ def _missed_mentions(doc, ents, candidates, surnames, sent_starts, boilerplate) 
     tagged = {i for c in candidates for i in range(c.start, c.end)}
     tagged.update(i for ent in ents for i in range(ent.start, ent.end))
     missed = []
-    for i, word in enumerate(texts):
-        owner = forms.get(word)
-        if owner is None or i in tagged:
+    for i in [i for i, word in enumerate(texts) if word in forms]:
+        if i in tagged:
             continue
         sentence = bisect.bisect_right(sent_starts, i) - 1
         if sentence not in boilerplate:
-            missed.append(_Candidate(i, i + 1, owner, "PER", sentence))
+            missed.append(_Candidate(i, i + 1, forms[texts[i]], "PER", sentence))
     return missed
 
 
