@@ -10,8 +10,9 @@ from __future__ import annotations
 import bisect
 import collections
 import functools
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from spacy.attrs import ENT_TYPE
@@ -567,7 +568,7 @@ def _country_adjectives(doc, candidates, sent_starts, boilerplate) -> list[_Cand
     texts = words(doc)
     tagged = {i for c in candidates for i in range(c.start, c.end)}
     found = []
-    for i in [i for i, word in enumerate(lower) if word in countries]:
+    for i in _positions(lower, countries):
         # countries[lower[i]] is country_of_adjective(texts[i])
         if i in tagged or not (texts[i].islower() or "-" in texts[i]):
             continue
@@ -575,6 +576,11 @@ def _country_adjectives(doc, candidates, sent_starts, boilerplate) -> list[_Cand
         if sentence not in boilerplate:
             found.append(_Candidate(i, i + 1, countries[lower[i]], "LOC", sentence))
     return found
+
+
+def _positions(texts: list[str], wanted: Collection[str]) -> list[int]:
+    """The indices of the `texts` in `wanted` (in C: no Python loop over the tokens)."""
+    return list(itertools.compress(range(len(texts)), map(wanted.__contains__, texts)))
 
 
 def _missed_mentions(doc, ents, candidates, surnames, sent_starts, boilerplate) -> list[_Candidate]:
@@ -592,7 +598,7 @@ def _missed_mentions(doc, ents, candidates, surnames, sent_starts, boilerplate) 
     tagged = {i for c in candidates for i in range(c.start, c.end)}
     tagged.update(i for ent in ents for i in range(ent.start, ent.end))
     missed = []
-    for i in [i for i, word in enumerate(texts) if word in forms]:
+    for i in _positions(texts, forms):
         if i in tagged:
             continue
         sentence = bisect.bisect_right(sent_starts, i) - 1
