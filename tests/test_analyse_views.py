@@ -42,6 +42,9 @@ def test_text_views_match_spans(docs):
         for start in range(len(doc) + 1):
             for end in range(start, min(len(doc), start + 4) + 1):
                 assert views.span_text(doc, start, end) == doc[start:end].text
+                if end > start:
+                    span = doc[start:end]
+                    assert views.span_chars(doc, start, end) == (span.start_char, span.end_char)
 
 
 def test_views_are_read_once_per_doc(docs):

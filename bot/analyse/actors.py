@@ -10,17 +10,19 @@ from __future__ import annotations
 import bisect
 import collections
 import functools
+import itertools
 import re
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from spacy.attrs import ENT_TYPE
 from spacy.lang.de.stop_words import STOP_WORDS
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from bot.analyse.gazetteer import (
+    country_adjectives,
     country_name,
-    country_of_adjective,
     is_role_word,
     is_title,
     known_country_names,
@@ -34,6 +36,7 @@ from bot.analyse.views import (
     flags,
     lowers,
     sentence_starts,
+    span_chars,
     span_text,
     words,
 )
@@ -95,6 +98,7 @@ def known_names() -> dict[str, int]:
     return counts
 
 
+@functools.lru_cache(maxsize=100_000)  # asked for every name of every article
 def clean_name(text: str) -> str:
     """White space folded, "Saudi -Arabien" → "Saudi-Arabien", edge punctuation and 's gone."""
     text = _HYPHEN.sub("-", _SPACE.sub(" ", text)).strip(_EDGE_PUNCT)
@@ -104,17 +108,16 @@ def clean_name(text: str) -> str:
     return text.strip(_EDGE_PUNCT)
 
 
-def name_pieces(ent: Span, doc_names: frozenset[str] = frozenset()) -> list[tuple[Span, str]]:
-    """The names inside an entity span, with labels: no article, title, role or verb, and
-    glued names taken apart ("Vereinigten Staaten Marco Rubio", "Russlands Channel One",
-    "Washington Post Journalistin Jamal Khashoggi")."""
-    doc = ent.doc
+def name_pieces(
+    doc: Doc, start: int, end: int, label: str, doc_names: frozenset[str] = frozenset()
+) -> list[tuple[int, int, str]]:
+    """The names inside the entity span `doc[start:end]` labelled `label`, as (start, end,
+    label): no article, title, role or verb, and glued names taken apart ("Vereinigten Staaten
+    Marco Rubio", "Russlands Channel One", "Washington Post Journalistin Jamal Khashoggi")."""
     text, lower, title = words(doc), lowers(doc), flags(doc).is_title
-    start, end = ent.start, ent.end
     while end - 1 > start and lower[end - 1] in _VERBS_IN_NAMES:
         end -= 1
-    pieces: list[tuple[Span, str]] = []
-    label = ent.label_
+    pieces: list[tuple[int, int, str]] = []
     while label == "PER" and start < end - 1 and _not_a_first_name(text[start]):
         start += 1
     while start < end:
@@ -126,67 +129,66 @@ def name_pieces(ent: Span, doc_names: frozenset[str] = frozenset()) -> list[tupl
             label = "PER"  # "US-Außenminister Antony Blinken", whatever the model said
         split = _split_point(doc, start, end, doc_names, label)
         if split is None:
-            pieces.append((Span(doc, start, end), label))
+            pieces.append((start, end, label))
             break
         is_country = country_name(span_text(doc, start, split)) is not None
-        pieces.append((Span(doc, start, split), "LOC" if is_country else label))
+        pieces.append((start, split, "LOC" if is_country else label))
         start = split
         # "Vereinigten Staaten Marco Rubio": after a country, two capitalised words are a person.
         if is_country and 2 <= end - start <= 3 and all(title[start:end]):
             label = "PER"
     kept = []
-    for i, (span, lab) in enumerate(pieces):
-        written = span_text(doc, span.start, span.end)
-        if written.strip(_EDGE_PUNCT) and (i == 0 or len(span) > 1 or written in known_names()):
-            kept.append((span, lab))
+    for i, (first, last, lab) in enumerate(pieces):
+        written = span_text(doc, first, last)
+        if written.strip(_EDGE_PUNCT) and (i == 0 or last - first > 1 or written in known_names()):
+            kept.append((first, last, lab))
     return kept
 
 
-def _named_after_role(span: Span, sent_start: int) -> bool:
+def _named_after_role(doc: Doc, start: int, end: int, sent_start: int) -> bool:
     """ "Der Sprecher von Kreml, Dmitry Peskov": two or three capitalised words right after a
     role are a person, whatever label the model gave them."""
-    from bot.analyse.roles import role_before  # roles builds on this module
+    lexical = flags(doc)
+    kept = [i for i in range(start, end) if not lexical.is_punct[i]]
+    if not (2 <= len(kept) <= 3 and all(lexical.is_title[i] for i in kept)):
+        return False
+    from bot.analyse.roles import role_before  # roles builds on this module (asked here: rare)
 
-    lexical = flags(span.doc)
-    kept = [i for i in range(span.start, span.end) if not lexical.is_punct[i]]
-    return (
-        2 <= len(kept) <= 3
-        and all(lexical.is_title[i] for i in kept)
-        and bool(role_before(span.doc, span.start, sent_start))
-    )
+    return bool(role_before(doc, start, sent_start))
 
 
 _PARTICLES = ("von der", "von den", "van der", "van den", "von", "van", "zu", "de", "ten")
 
 
-def _with_particles(ent: Span) -> Span:
+def _with_particles(doc: Doc, start: int, end: int) -> int:
     """ "Ursula" + "von der Leyen": a lone first name the model cut before a particle surname
-    that the text always writes with its particle ("Von der Leyen betonte")."""
-    doc = ent.doc
-    if len(ent) != 1 or ent.end >= len(doc) or not words(doc)[ent.end].islower():
-        return ent
+    that the text always writes with its particle ("Von der Leyen betonte"). The name's end."""
+    text = words(doc)
+    if end - start != 1 or end >= len(doc) or not text[end].islower():
+        return end
     for particle in _PARTICLES:
         size = particle.count(" ") + 1
-        end = ent.end + size
-        if end >= len(doc) or span_text(doc, ent.end, end) != particle:
+        surname = end + size
+        if surname >= len(doc) or span_text(doc, end, surname) != particle:
             continue
-        surname = doc[end]
-        if not _name_like(surname) or surname.ent_type_ or known_labels().get(surname.text):
-            return ent
-        uses = [i for i, word in enumerate(words(doc)) if word == surname.text]
+        written = text[surname]
+        if not _name_like(doc, surname) or doc[surname].ent_type_ or known_labels().get(written):
+            return end
+        uses = [i for i, word in enumerate(text) if word == written]
         if len(uses) >= 2 and all(doc[i - size : i].text.lower() == particle for i in uses):
-            return Span(doc, ent.start, end + 1, label=ent.label_)
-        return ent
-    return ent
+            return surname + 1
+        return end
+    return end
 
 
-def _name_like(token) -> bool:
-    text = token.text
+def _name_like(doc: Doc, i: int) -> bool:
+    """Token `i` may be a word of a name (from the token flags: no Token made)."""
+    text, lexical = words(doc)[i], flags(doc)
     return (
-        token.is_title
+        lexical.is_title[i]
         and len(text) > 1
         and text.replace("-", "").isalpha()
-        and not token.is_stop
+        and not lexical.is_stop[i]
         and text.lower() not in DETERMINERS
         and not is_role_word(text)
         and not is_title(text)
@@ -196,13 +198,13 @@ def _name_like(token) -> bool:
     )
 
 
-def _untagged_names(doc: Doc, sent_starts: list[int]) -> list[Span]:
+def _untagged_names(doc: Doc, sent_starts: list[int]) -> list[tuple[int, int, str]]:
     """Two or three name-like words the model left untagged right after a role ("Der
     Flughafenmanager Vedat Muftuoglu sagte") or before a role apposition ("Andres Granier, der
     Gouverneur von Tabasco, sagte"): a person."""
     from bot.analyse.roles import role_after  # roles builds on this module
 
-    found: list[Span] = []
+    found: list[tuple[int, int, str]] = []
     sent_ends = sent_starts[1:] + [len(doc)]
     starts = set(sent_starts)
     text = words(doc)
@@ -217,18 +219,17 @@ def _untagged_names(doc: Doc, sent_starts: list[int]) -> list[Span]:
             else:
                 sentence = bisect.bisect_right(sent_starts, first) - 1
                 role = role_after(doc, end, sent_ends[sentence]) is not None
-            if role and all(_name_like(t) for t in doc[first:end]):
-                found.append(Span(doc, first, end, label="PER"))
+            if role and all(_name_like(doc, j) for j in range(first, end)):
+                found.append((first, end, "PER"))
                 break
-        last = doc[end - 1]
         # A surname alone after its role: "gestürzter Staatschef Maduro erschien".
         if (
             len(found) == named
             and is_role_word(text[end - 2])
-            and _name_like(last)
-            and _surname_like(last)
+            and _name_like(doc, end - 1)
+            and _surname_like(text[end - 1])
         ):
-            found.append(Span(doc, end - 1, end, label="PER"))
+            found.append((end - 1, end, "PER"))
     return found
 
 
@@ -254,10 +255,10 @@ def _untagged_runs(doc: Doc) -> list[tuple[int, int]]:
     return runs
 
 
-def _surname_like(token) -> bool:
+def _surname_like(word: str) -> bool:
     """A word the lexicon knows as no common noun or place, nor its stem as a country."""
-    kinds = kind_id(token.text)
-    stem = token.text[:-1] if token.text.endswith("s") else token.text
+    kinds = kind_id(word)
+    stem = word[:-1] if word.endswith("s") else word
     return (
         kinds != COMPOUND
         and not kinds & (BITS["noun"] | BITS["place"])
@@ -332,19 +333,26 @@ def _valid(name: str) -> bool:
 
 def _ungenitive(name: str, in_text: set[str] | frozenset[str] = frozenset()) -> str:
     """ "Putins" → "Putin" when the text or the corpora know "Putin" (better than "Putins")."""
-    corpus = known_names()
-    for suffix in ("s", "es", "'"):
-        stem = name[: -len(suffix)]
-        if not name.endswith(suffix) or len(stem) < 3:
-            continue
-        if (
-            stem in in_text
-            or country_name(stem)
-            or corpus.get(stem, 0) > corpus.get(name, 0)
-            or institution(stem)
-        ):
+    for stem, known in _genitive_stems(name):
+        if known or stem in in_text:
             return stem
     return name
+
+
+@functools.lru_cache(maxsize=100_000)  # asked several times for every name of every article
+def _genitive_stems(name: str) -> tuple[tuple[str, bool], ...]:
+    """The stems of `name` read as a genitive, each with whether it is a name without the text:
+    a country, an institution, or a name the corpora know better than `name`."""
+    corpus = known_names()
+    stems = []
+    for suffix in ("s", "es", "'"):
+        stem = name[: -len(suffix)]
+        if name.endswith(suffix) and len(stem) >= 3:
+            known = bool(
+                country_name(stem) or corpus.get(stem, 0) > corpus.get(name, 0) or institution(stem)
+            )
+            stems.append((stem, known))
+    return tuple(stems)
 
 
 # Single words with these endings are common nouns the model mistook for names.
@@ -363,6 +371,12 @@ def _possessed(name: str) -> bool:
         and words[1] not in known_names()
         and (_COMMON_NOUN.search(words[1]) is not None or _ungenitive(words[0]) != words[0])
     )
+
+
+@functools.lru_cache(maxsize=100_000)  # asked for every name of every article
+def _acceptable(name: str) -> bool:
+    """A cleaned name that may be an actor: no common noun, genitive phrase or stray word."""
+    return _valid(name) and (" " in name or _plausible_single(name)) and not _possessed(name)
 
 
 def _plausible_single(word: str) -> bool:
@@ -403,23 +417,26 @@ def _noun_not_person(word: str) -> bool:
 _VERB_FIRST_FOLLOWERS = frozenset("uns euch dich mich sich es die den das dem ein eine".split())
 
 
-def _verb_first(span: Span, sent_start: int) -> bool:
-    doc = span.doc
+def _verb_first(doc: Doc, start: int, end: int, sent_start: int) -> bool:
+    text = words(doc)
     return (
-        len(span) == 1
-        and span.start == sent_start
-        and span.end < len(doc)
-        and doc[span.end].text in _VERB_FIRST_FOLLOWERS
-        and kind_id(span.text) == 0
-        and span.text not in known_names()
+        end - start == 1
+        and start == sent_start
+        and end < len(doc)
+        and text[end] in _VERB_FIRST_FOLLOWERS
+        and kind_id(text[start]) == 0
+        and text[start] not in known_names()
     )
 
 
 class _Candidate:
-    __slots__ = ("span", "name", "label", "sentence")
+    """A name at tokens start…end (no Span: spaCy makes two Tokens for each new Span)."""
 
-    def __init__(self, span: Span, name: str, label: str, sentence: int) -> None:
-        self.span, self.name, self.label, self.sentence = span, name, label, sentence
+    __slots__ = ("start", "end", "name", "label", "sentence")
+
+    def __init__(self, start: int, end: int, name: str, label: str, sentence: int) -> None:
+        self.start, self.end, self.name, self.label = start, end, name, label
+        self.sentence = sentence
 
 
 def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list, list]:
@@ -437,29 +454,27 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
         if len(ent) > 1
         for word in name.split()
     }
-    ents = list(model_ents)
+    ents = [(ent.start, ent.end, ent.label_) for ent in model_ents]
     if "PER" in labels:
         ents += _untagged_names(doc, sent_starts)
-    for ent in ents:
-        sentence = bisect.bisect_right(sent_starts, ent.start) - 1
-        label = LABEL_MAP.get(ent.label_, ent.label_)
-        if label not in labels or sentence in boilerplate:
+    for start, end, model_label in ents:
+        sentence = bisect.bisect_right(sent_starts, start) - 1
+        ent_label = LABEL_MAP.get(model_label, model_label)
+        if ent_label not in labels or sentence in boilerplate:
             continue
-        if label != ent.label_:
-            ent = Span(doc, ent.start, ent.end, label=label)
-        if label == "PER":
-            ent = _with_particles(ent)
-        for span, label in name_pieces(ent, doc_names):
-            name = clean_name(span_text(doc, span.start, span.end))
+        if ent_label == "PER":
+            end = _with_particles(doc, start, end)
+        for first, last, label in name_pieces(doc, start, end, ent_label, doc_names):
+            name = clean_name(span_text(doc, first, last))
             if " " not in name and (
-                _verb_first(span, sent_starts[sentence])
+                _verb_first(doc, first, last, sent_starts[sentence])
                 or (label == "PER" and _noun_not_person(name) and name not in multiword)
             ):
                 continue
-            if _valid(name) and (" " in name or _plausible_single(name)) and not _possessed(name):
-                if label != "PER" and _named_after_role(span, sent_starts[sentence]):
+            if _acceptable(name):
+                if label != "PER" and _named_after_role(doc, first, last, sent_starts[sentence]):
                     label = "PER"
-                candidates.append(_Candidate(span, name, label, sentence))
+                candidates.append(_Candidate(first, last, name, label, sentence))
 
     # Countries first: they have fixed names whatever the model's label.
     for c in candidates:
@@ -510,18 +525,33 @@ def find_actors(doc: Doc, labels: tuple[str, ...] = ACTOR_LABELS) -> tuple[list,
             c.label = "PER"
     candidates += _missed_mentions(doc, model_ents, candidates, surnames, sent_starts, boilerplate)
     candidates += _country_adjectives(doc, candidates, sent_starts, boilerplate)
-    candidates.sort(key=lambda c: c.span.start)
-    return _collect(candidates, bare_forms)
+    candidates.sort(key=lambda c: c.start)
+    return _collect(doc, candidates, bare_forms)
+
+
+def _tally(pairs: Iterable[tuple[str, str]]) -> dict[str, dict[str, float]]:
+    """How often each value comes with each key, in first-seen order (a Counter per key, but
+    dicts: most keys come once or twice)."""
+    counts: dict[str, dict[str, float]] = {}
+    for key, value in pairs:
+        values = counts.get(key)
+        if values is None:
+            values = counts[key] = {}
+        values[value] = values.get(value, 0) + 1
+    return counts
+
+
+def _most(counts: dict[str, float]) -> str:
+    """The key counted most, the first on a tie (as `Counter.most_common(1)`)."""
+    return max(counts, key=counts.__getitem__)
 
 
 def _one_spelling(candidates: list[_Candidate]) -> None:
     """Spellings of one name in one text ("Ren Nikaidō", "Ren Nikaido") become the one written
     most often (the first on a tie)."""
-    groups: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    for c in candidates:
-        groups[name_key(c.name)][c.name] += 1
+    groups = _tally((name_key(c.name), c.name) for c in candidates)
     chosen = {
-        name: spellings.most_common(1)[0][0]
+        name: _most(spellings)
         for spellings in groups.values()
         if len(spellings) > 1
         for name in spellings
@@ -532,23 +562,25 @@ def _one_spelling(candidates: list[_Candidate]) -> None:
 
 def _country_adjectives(doc, candidates, sent_starts, boilerplate) -> list[_Candidate]:
     """ "der russische Präsident" mentions Russia: adjectives count for their country."""
-    tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
+    lower, countries = lowers(doc), country_adjectives()
+    if countries.keys().isdisjoint(lower):  # most texts: one pass in C
+        return []
     texts = words(doc)
-    countries = {  # each word asked once, however often it occurs
-        word: country
-        for word in set(texts)
-        if (word.islower() or "-" in word)  # islower: Token.is_lower
-        and (country := country_of_adjective(word)) is not None
-    }
+    tagged = {i for c in candidates for i in range(c.start, c.end)}
     found = []
-    for i, word in enumerate(texts):
-        country = countries.get(word)
-        if country is None or i in tagged:
+    for i in _positions(lower, countries):
+        # countries[lower[i]] is country_of_adjective(texts[i])
+        if i in tagged or not (texts[i].islower() or "-" in texts[i]):
             continue
         sentence = bisect.bisect_right(sent_starts, i) - 1
         if sentence not in boilerplate:
-            found.append(_Candidate(Span(doc, i, i + 1), country, "LOC", sentence))
+            found.append(_Candidate(i, i + 1, countries[lower[i]], "LOC", sentence))
     return found
+
+
+def _positions(texts: list[str], wanted: Collection[str]) -> list[int]:
+    """The indices of the `texts` in `wanted` (in C: no Python loop over the tokens)."""
+    return list(itertools.compress(range(len(texts)), map(wanted.__contains__, texts)))
 
 
 def _missed_mentions(doc, ents, candidates, surnames, sent_starts, boilerplate) -> list[_Candidate]:
@@ -560,28 +592,30 @@ def _missed_mentions(doc, ents, candidates, surnames, sent_starts, boilerplate) 
         forms[surname] = owner
     for surname, owner in owned:  # a genitive form never takes a surname's own owner
         forms.setdefault(surname + "s", owner)
-    tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
+    texts = words(doc)
+    if forms.keys().isdisjoint(texts):  # most texts: one pass in C
+        return []
+    tagged = {i for c in candidates for i in range(c.start, c.end)}
     tagged.update(i for ent in ents for i in range(ent.start, ent.end))
     missed = []
-    for i, word in enumerate(words(doc)):
-        owner = forms.get(word)
-        if owner is None or i in tagged:
+    for i in _positions(texts, forms):
+        if i in tagged:
             continue
         sentence = bisect.bisect_right(sent_starts, i) - 1
         if sentence not in boilerplate:
-            missed.append(_Candidate(Span(doc, i, i + 1), owner, "PER", sentence))
+            missed.append(_Candidate(i, i + 1, forms[texts[i]], "PER", sentence))
     return missed
 
 
-def _collect(candidates: list[_Candidate], bare_forms: dict[str, set[str]]) -> tuple[list, list]:
-    labels: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    for c in candidates:
-        labels[c.name][c.label] += 1
+def _collect(
+    doc: Doc, candidates: list[_Candidate], bare_forms: dict[str, set[str]]
+) -> tuple[list, list]:
+    labels = _tally((c.name, c.label) for c in candidates)
     for name, votes in labels.items():
         if prior := known_labels().get(name):
-            votes[prior] += 1.5  # the corpora know "Moskau" is a place
+            votes[prior] = votes.get(prior, 0) + 1.5  # the corpora know "Moskau" is a place
     kinds = {
-        name: "PER" if " " in name and votes["PER"] else votes.most_common(1)[0][0]
+        name: "PER" if " " in name and votes.get("PER") else _most(votes)
         for name, votes in labels.items()
     }
     actors: dict[str, ActorInfo] = {}
@@ -597,15 +631,16 @@ def _collect(candidates: list[_Candidate], bare_forms: dict[str, set[str]]) -> t
                 surnames=tuple(sorted(bare_forms.get(c.name, ()))),
             )
         actor.mentions += 1
+        start_char, end_char = span_chars(doc, c.start, c.end)
         mentions.append(
             MentionInfo(
                 name=c.name,
-                text=span_text(c.span.doc, c.span.start, c.span.end),
+                text=span_text(doc, c.start, c.end),
                 label=kind,
-                start_char=c.span.start_char,
-                end_char=c.span.end_char,
-                start=c.span.start,
-                end=c.span.end,
+                start_char=start_char,
+                end_char=end_char,
+                start=c.start,
+                end=c.end,
                 sentence=c.sentence,
             )
         )

@@ -279,3 +279,16 @@ def country_of_adjective(word: str) -> str | None:
         return None
     stem = _ADJECTIVE_ENDING.sub("", lower, count=1)
     return _ADJECTIVES.get(stem) or _ADJECTIVES.get(lower)
+
+
+@functools.cache
+def country_adjectives() -> dict[str, str]:
+    """Each word `country_of_adjective` knows, in lower case, with its country: a text's
+    adjectives are found by set look-ups. Complete, since that function reads the lower-case
+    word, and a word it knows is a stem of _ADJECTIVES with one of the endings it strips."""
+    return {
+        form: country
+        for stem in _ADJECTIVES
+        for ending in ("", "e", "en", "er", "es", "em")
+        if (country := country_of_adjective(form := stem + ending)) is not None
+    }

@@ -25,27 +25,35 @@ _TEXTS: dict[int, str] = {}
 _MAX_TEXTS = 200_000
 
 
-def _kept(doc: Doc, name: str, make: Callable[[Doc], T]) -> T:
-    key = _KEY + name
+def _kept(doc: Doc, key: str, make: Callable[[Doc], T]) -> T:
+    """`make(doc)`, made once per Doc (`key`: one of the keys below; asked thousands of times
+    per Doc, so neither the key nor the maker is built on each call)."""
     value = doc.user_data.get(key)
     if value is None:
         value = doc.user_data[key] = make(doc)
     return value
 
 
+_TEXT, _WORDS, _LOWERS, _OFFSETS, _FLAGS, _STARTS, _SENTENCE_TEXTS = (
+    _KEY + name
+    for name in ("text", "words", "lowers", "offsets", "flags", "starts", "sentence_texts")
+)
+
+
 def doc_text(doc: Doc) -> str:
     """`doc.text`: each token's text and its trailing space, joined once."""
 
-    def join(d: Doc) -> str:
-        spaces = d.to_array(SPACY).tolist()
-        return "".join([w + " " if space else w for w, space in zip(words(d), spaces, strict=True)])
+    return _kept(doc, _TEXT, _join)
 
-    return _kept(doc, "text", join)
+
+def _join(doc: Doc) -> str:
+    spaces = doc.to_array(SPACY).tolist()
+    return "".join([w + " " if space else w for w, space in zip(words(doc), spaces, strict=True)])
 
 
 def words(doc: Doc) -> list[str]:
     """Each token's text (`token.text`), in order."""
-    return _kept(doc, "words", _read_words)
+    return _kept(doc, _WORDS, _read_words)
 
 
 def _read_words(doc: Doc) -> list[str]:
@@ -61,15 +69,31 @@ def _read_words(doc: Doc) -> list[str]:
 
 def lowers(doc: Doc) -> list[str]:
     """Each token's `lower_` (the vocabulary's LOWER is `str.lower` of the text)."""
-    return _kept(doc, "lowers", lambda d: [word.lower() for word in words(d)])
+    return _kept(doc, _LOWERS, _lower_words)
+
+
+def _lower_words(doc: Doc) -> list[str]:
+    return [word.lower() for word in words(doc)]
 
 
 def span_text(doc: Doc, start: int, end: int) -> str:
     """`doc[start:end].text` without making the Span (0 <= start, end <= len(doc))."""
     if end <= start:
         return ""
-    offsets, texts = _kept(doc, "offsets", lambda d: d.to_array(IDX).tolist()), words(doc)
-    return doc_text(doc)[offsets[start] : offsets[end - 1] + len(texts[end - 1])]
+    text, offsets, texts = _kept(doc, _OFFSETS, _offsets)
+    return text[offsets[start] : offsets[end - 1] + len(texts[end - 1])]
+
+
+def span_chars(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """`(doc[start:end].start_char, doc[start:end].end_char)` without making the Span
+    (0 <= start < end <= len(doc))."""
+    _text, offsets, texts = _kept(doc, _OFFSETS, _offsets)
+    return offsets[start], offsets[end - 1] + len(texts[end - 1])
+
+
+def _offsets(doc: Doc) -> tuple[str, list[int], list[str]]:
+    """The text, each token's character offset (`token.idx`) and the tokens' texts."""
+    return doc_text(doc), doc.to_array(IDX).tolist(), words(doc)
 
 
 class Flags:
@@ -84,19 +108,24 @@ class Flags:
 
 
 def flags(doc: Doc) -> Flags:
-    return _kept(doc, "flags", Flags)
+    return _kept(doc, _FLAGS, Flags)
 
 
 def sentence_starts(doc: Doc) -> list[int]:
     """The first token of each sentence."""
-    return _kept(doc, "starts", lambda d: [sentence.start for sentence in d.sents])
+    return _kept(doc, _STARTS, _sentence_starts)
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    return [sentence.start for sentence in doc.sents]
 
 
 def sentence_texts(doc: Doc) -> list[str]:
     """Each sentence's `Span.text`, cut from the text once joined."""
 
-    def cut(d: Doc) -> list[str]:
-        full = doc_text(d)
-        return [full[sentence.start_char : sentence.end_char] for sentence in d.sents]
+    return _kept(doc, _SENTENCE_TEXTS, _cut_sentences)
 
-    return _kept(doc, "sentence_texts", cut)
+
+def _cut_sentences(doc: Doc) -> list[str]:
+    full = doc_text(doc)
+    return [full[sentence.start_char : sentence.end_char] for sentence in doc.sents]
