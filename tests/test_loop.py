@@ -182,18 +182,23 @@ def test_stems_are_right_when_threads_stem_at_once():
 
 def test_a_collection_runs_in_a_process_of_its_own(store, config):
     """The running bot's collections load the pipeline in a worker process, never in the bot's
-    (whose event loop would share the interpreter lock with the model)."""
+    (whose event loop would share the interpreter lock with the model); the worker is replaced
+    after `collections_per_worker` collections."""
     from sqlalchemy import func, select
 
     from bot.jobs import CollectProcess
     from bot.store.schema import Article
 
-    collector = CollectProcess()
+    collector = CollectProcess(collections_per_worker=2)
     services = Services(store, config, collector=collector)
     try:
         report = services.collect()
         assert report.analysis.analysed > 0
+        first_worker = set(collector._pool._processes)
         assert services.collect().analysis.analysed == 0  # the same worker, nothing new
+        # After two collections a fresh worker (spaCy's vocabulary only grows), which works.
+        assert services.collect().analysis.analysed == 0
+        assert first_worker.isdisjoint(collector._pool._processes)
     finally:
         collector.close()
     assert services._analyser is None  # no pipeline loaded here
