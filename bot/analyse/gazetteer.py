@@ -268,10 +268,10 @@ _ADJECTIVES = {
     "american": "USA", "russian": "Russland", "ukrainian": "Ukraine", "german": "Deutschland",
     "french": "Frankreich", "british": "Großbritannien", "chinese": "China",
 }  # fmt: skip
-_ADJECTIVE_ENDING = re.compile(r"(?:e|en|er|es|em)?$")
+_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")  # stripped to find the stem
+_ADJECTIVE_ENDING = re.compile(f"(?:{'|'.join(_ADJECTIVE_ENDINGS)})?$")
 
 
-@functools.lru_cache(maxsize=100_000)  # asked for every lower-case word of every article
 def country_of_adjective(word: str) -> str | None:
     """ "russischen" → "Russland", "US-amerikanische" → "USA"; None for other words."""
     lower = word.lower()
@@ -289,6 +289,6 @@ def country_adjectives() -> dict[str, str]:
     return {
         form: country
         for stem in _ADJECTIVES
-        for ending in ("", "e", "en", "er", "es", "em")
+        for ending in ("", *_ADJECTIVE_ENDINGS)
         if (country := country_of_adjective(form := stem + ending)) is not None
     }
